@@ -1,0 +1,165 @@
+"""The command line of spec §5.
+
+    quota-opt validate SCENARIO                      exit 0 valid, 2 invalid
+    quota-opt solve SCENARIO --out DIR [--time-limit S] [--mip-gap G]
+
+Exit codes: 0 a plan (optimal or best within the time limit), 2 invalid input,
+3 infeasible (diagnosis.json in DIR), 1 anything unexpected."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ScenarioError
+from .io import load_scenario
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
+OUTPUT_NAMES = ("allocation.csv", "allocation.xlsx", "summary.json", "diagnosis.json")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _gap(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1): {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quota-opt",
+        description="Divide a city's quota of social-rental dwellings over vulnerable groups.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check a scenario file (exit 0 valid, 2 invalid)")
+    validate.add_argument("scenario", type=Path)
+    solve = commands.add_parser("solve", help="optimise a scenario and write the plan into DIR")
+    solve.add_argument("scenario", type=Path)
+    solve.add_argument("--out", type=Path, required=True, metavar="DIR")
+    solve.add_argument("--time-limit", type=_positive_float, default=300.0, metavar="S",
+                       help="seconds for the solver (default 300); the best plan found is kept")
+    solve.add_argument("--mip-gap", type=_gap, default=1e-4, metavar="G",
+                       help="relative optimality gap (default 1e-4)")
+    solve.add_argument("--threads", type=int, default=None, help="HiGHS threads (default: HiGHS's choice)")
+    solve.add_argument("--log", action="store_true", help="print HiGHS's log to stderr")
+    solve.add_argument("--quiet", action="store_true", help="print no KPI table")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "validate":
+            return cmd_validate(args)
+        if args.command == "solve":
+            return cmd_solve(args)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("quota-opt: interrupted", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    except Exception as exc:  # the CLI's promise: exit 1 for anything unexpected
+        if args.debug:
+            traceback.print_exc()
+        print(f"quota-opt: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    return EXIT_UNEXPECTED
+
+
+def cmd_validate(args) -> int:
+    scenario = load_scenario(args.scenario)
+    cells = len(scenario.supply)
+    dwellings = sum(r.dwellings for r in scenario.supply)
+    print(f"{args.scenario}: valid scenario {scenario.name!r}: {len(scenario.groups)} groups, "
+          f"{len(scenario.periods)} periods, {cells} supply rows, {dwellings} dwellings")
+    return EXIT_OK
+
+
+def _check_out_dir(out: Path, scenario_path: Path) -> str | None:
+    if out.exists() and not out.is_dir():
+        return f"--out {out}: exists and is not a directory"
+    targets = {(out / name).resolve() for name in OUTPUT_NAMES}
+    if scenario_path.resolve() in targets:
+        return f"--out {out}: would overwrite the scenario file {scenario_path}; choose another DIR"
+    return None
+
+
+def cmd_solve(args) -> int:
+    from .export import write_outputs
+    from .pipeline import solve_scenario
+    from .solve import SolveOptions, Status
+
+    scenario = load_scenario(args.scenario)  # ScenarioError -> exit 2, nothing written
+    problem = _check_out_dir(args.out, args.scenario)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap, threads=args.threads)
+    solution = solve_scenario(scenario, options, log_stream=sys.stderr if args.log else None)
+    written = write_outputs(args.out, solution)
+    if solution.status is Status.INFEASIBLE:
+        from .diagnose import diagnosis_sentences
+
+        print(f"{args.scenario}: infeasible: the hard rules conflict. To make a plan possible:",
+              file=sys.stderr)
+        for line in diagnosis_sentences(solution.diagnosis):
+            print(f"  - {line}", file=sys.stderr)
+        print(f"details: {args.out / 'diagnosis.json'}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    if not solution.status.has_plan:
+        print(f"{args.scenario}: no plan: {solution.status.value} ({solution.message}); "
+              f"try a longer --time-limit", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    if not args.quiet:
+        print(kpi_table(solution))
+        print(f"\nwritten: {', '.join(str(p) for p in written)}")
+    return EXIT_OK
+
+
+def kpi_table(solution) -> str:
+    """The KPIs per group and in total, against the rule of thumb, as text."""
+    kpis = solution.plan.kpis
+    base = solution.rule_of_thumb.kpis
+    frame = kpis.groups[["group", "main_group", "housed_total", "quota", "overdue_household_months",
+                         "queue_end", "share_within_target"]].copy()
+    frame["thumb_housed"] = base.groups.housed_total.values
+    frame["thumb_overdue_hm"] = base.groups.overdue_household_months.values
+    total = kpis.total
+    frame.loc[len(frame)] = ["TOTAL", "", total["housed_total"], total["quota"],
+                             total["overdue_household_months"], total["queue_end"],
+                             total["share_within_target"], base.total["housed_total"],
+                             base.total["overdue_household_months"]]
+    frame = frame.rename(columns={"overdue_household_months": "overdue_hm", "share_within_target": "within_target"})
+    frame["within_target"] = pd.to_numeric(frame["within_target"]).map(
+        lambda v: "" if pd.isna(v) else f"{v:.0%}")
+    gap = "n/a" if solution.gap is None else f"{solution.gap:.2e}"
+    head = (f"{solution.scenario.name}: {solution.status.value}, objective {solution.objective:.2f} "
+            f"(bound {solution.bound if solution.bound is None else round(solution.bound, 2)}, gap {gap}), "
+            f"build {solution.build_seconds:.2f} s + solve {solution.solve_seconds:.2f} s\n"
+            f"rule of thumb: objective {solution.rule_of_thumb.objective:.2f}, "
+            f"breaks {len(solution.rule_of_thumb.violations)} rule row(s)\n")
+    return head + frame.to_string(index=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The mixed-integer program of spec §3, one function per rule, built in spec order.
+
+`build_model(data)` gives the model to optimise; `build_model(data, elastic=True)` the same
+rules with every relaxable row made elastic, which `diagnose.py` uses to say which rules
+conflict and by how many dwellings.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from ..data import ModelData
+from .bounds import add_group_bounds
+from .district_caps import add_district_caps
+from .min_batch import add_min_batch
+from .objective import add_objective, add_quota_deviation, objective_terms
+from .queue import add_arrival_limit, add_housed_definition, add_overdue_definition
+from .rules import RULES, Rule
+from .spreading import add_spreading
+from .supply import add_supply_limit
+from .variables import add_variables
+
+__all__ = ["RULES", "Rule", "build_model", "objective_terms"]
+
+
+def build_model(data: ModelData, elastic: bool = False) -> pyo.ConcreteModel:
+    m = pyo.ConcreteModel(name=data.scenario.name)
+    m.elastic = elastic
+    m.slacks = []  # (rule name, short var, excess var) of the elastic rows
+    add_variables(m, data)
+    add_housed_definition(m, data)
+    add_supply_limit(m, data)          # rule 1
+    add_arrival_limit(m, data)         # rule 2
+    add_overdue_definition(m, data)    # rule 2
+    add_group_bounds(m, data)          # rule 3
+    add_spreading(m, data)             # rule 4
+    add_district_caps(m, data)         # rule 5
+    add_min_batch(m, data)             # rule 6
+    # rule 7 (realised) freezes x by bounds in add_variables
+    add_quota_deviation(m, data)
+    add_objective(m, data)
+    return m

@@ -1,0 +1,27 @@
+"""Spec §3 rule 6: a group that gets anything from a corporation gets at least a batch."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from ..data import ModelData
+from .rules import add_rows
+
+
+def add_min_batch(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """For a rule (group g, batch k) and each corporation c that g can get dwellings from:
+    binary y[g,c] (`uses_corporation`), and with X = sum over t,d,p of x[g,t,c,d,p]:
+    `min_batch_lower[g,c]`: X - k y >= 0;   `min_batch_link[g,c]`: X - M y <= 0,
+    M = `ModelData.batch_big_m`. A batch of 0 or 1 is implied by integrality: no rows."""
+    batches = {b.group: b.dwellings for b in data.scenario.rules.min_batch if b.dwellings > 1}
+    index = [(g, c) for g in batches for c in (co.id for co in data.scenario.corporations)
+             if data.keys_by_group_corporation.get((g, c))]
+    m.uses_corporation = pyo.Var(index, domain=pyo.Binary)
+    lower, link = {}, {}
+    for g, c in index:
+        total = pyo.quicksum(m.allocated[k] for k in data.keys_by_group_corporation[g, c])
+        big_m = data.batch_big_m(g, c)
+        lower[g, c] = (0, total - batches[g] * m.uses_corporation[g, c], None)
+        link[g, c] = (None, total - big_m * m.uses_corporation[g, c], 0)
+    add_rows(m, "min_batch_lower", lower)
+    add_rows(m, "min_batch_link", link)

@@ -1,0 +1,121 @@
+"""Scenario in, Solution out: build the model, solve it, read the plan back, judge it and the
+rule of thumb with the same formulation, and diagnose when the rules conflict."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from .baseline import rule_of_thumb
+from .data import AllocationKey, ModelData
+from .diagnose import DIAGNOSIS_COLUMNS, diagnose
+from .formulation import build_model
+from .formulation.evaluate import Evaluation, evaluate
+from .results import Kpis, allocation_frame, compute_kpis
+from .schema import Scenario
+from .solve import SolveOptions, Status, relative_gap, run_highs
+
+
+class FractionalSolution(RuntimeError):
+    """The solver returned a non-integral x; never round silently."""
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """An allocation judged by the formulation: KPIs, objective and the rules it breaks."""
+
+    allocation: pd.DataFrame
+    evaluation: Evaluation
+    kpis: Kpis
+
+    @property
+    def objective(self) -> float:
+        return self.evaluation.objective
+
+    @property
+    def violations(self) -> pd.DataFrame:
+        return self.evaluation.violations
+
+
+@dataclass(frozen=True)
+class Solution:
+    scenario: Scenario
+    status: Status
+    objective: float | None
+    """The spec's objective recomputed from the returned allocation."""
+    bound: float | None
+    gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    options: SolveOptions
+    plan: PlanReport | None
+    rule_of_thumb: PlanReport
+    diagnosis: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DIAGNOSIS_COLUMNS))
+    solver_log: str = ""
+    message: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return self.build_seconds + self.solve_seconds
+
+    @property
+    def allocation(self) -> pd.DataFrame:
+        return self.plan.allocation if self.plan else allocation_frame({})
+
+    @property
+    def kpis(self) -> Kpis | None:
+        return self.plan.kpis if self.plan else None
+
+
+def read_allocation(m: pyo.ConcreteModel) -> dict[AllocationKey, int]:
+    """x from the solved model, as integers; a value more than 1e-6 from an integer is an error."""
+    out = {}
+    for key, var in m.allocated.items():
+        value = var.value or 0.0
+        whole = round(value)
+        if abs(value - whole) > 1e-6:
+            raise FractionalSolution(f"allocated{key} = {value} is not a whole number")
+        if whole:
+            out[key] = int(whole)
+    return out
+
+
+def judge(data: ModelData, allocation: dict[AllocationKey, int], model: pyo.ConcreteModel | None = None) -> PlanReport:
+    """KPIs, objective and broken rules of any allocation, by the formulation's own rows."""
+    model = model if model is not None else build_model(data)
+    evaluation = evaluate(model, data, allocation)
+    return PlanReport(allocation=allocation_frame(allocation), evaluation=evaluation,
+                      kpis=compute_kpis(data, evaluation))
+
+
+def solve_scenario(scenario: Scenario, options: SolveOptions | None = None, log_stream=None) -> Solution:
+    """Optimise a validated scenario (spec §3) and report on it (spec §4)."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    data = ModelData(scenario)
+    model = build_model(data)
+    build_seconds = time.perf_counter() - started
+    run = run_highs(model, options, log_stream=log_stream)
+    baseline = judge(data, rule_of_thumb(data))
+    common = dict(scenario=scenario, build_seconds=build_seconds, solve_seconds=run.seconds,
+                  options=options, rule_of_thumb=baseline, solver_log=run.log)
+    if run.status.has_plan:
+        plan = judge(data, read_allocation(model), model)
+        bound = run.bound
+        if bound is not None and bound > plan.objective:  # float noise of a proven optimum
+            bound = min(bound, plan.objective) if bound - plan.objective < 1e-6 else bound
+        return Solution(status=run.status, objective=plan.objective, bound=bound,
+                        gap=relative_gap(plan.objective, bound), plan=plan,
+                        message=run.message, **common)
+    if run.status is Status.INFEASIBLE:
+        remaining = None
+        if options.time_limit is not None:
+            remaining = max(options.time_limit - run.seconds, 10.0)
+        diagnosis, _ = diagnose(data, options.model_copy(update={"time_limit": remaining}))
+        return Solution(status=run.status, objective=None, bound=None, gap=None, plan=None,
+                        diagnosis=diagnosis, message=run.message, **common)
+    return Solution(status=run.status, objective=None, bound=run.bound, gap=None, plan=None,
+                    message=run.message, **common)
