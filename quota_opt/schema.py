@@ -214,8 +214,10 @@ def parse_scenario(raw: Any, source: str = "<scenario>") -> Scenario:
     Raises ScenarioError with every problem found: type and range problems from pydantic,
     and the cross-reference problems of spec §2 from `cross_field_problems`.
     """
+    if raw is None:
+        raise ScenarioError(source, [Problem("(top level)", "not a scenario: the file is empty", "")])
     if not isinstance(raw, dict):
-        kind = type(raw).__name__
+        kind = {"str": "line of text", "list": "list"}.get(type(raw).__name__, type(raw).__name__)
         raise ScenarioError(source, [Problem(
             "(top level)",
             f"not a scenario: expected a mapping with schema_version, periods, groups and "
