@@ -27,6 +27,7 @@ def build_model(data: ModelData, elastic: bool = False) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name=data.scenario.name)
     m.elastic = elastic
     m.slacks = []  # (rule name, short var, excess var) of the elastic rows
+    m.unit = pyo.Var(bounds=(1, 1))  # stands in for a constant in rows without variables
     add_variables(m, data)
     add_housed_definition(m, data)
     add_supply_limit(m, data)          # rule 1

@@ -15,11 +15,11 @@ def add_min_batch(m: pyo.ConcreteModel, data: ModelData) -> None:
     M = `ModelData.batch_big_m`. A batch of 0 or 1 is implied by integrality: no rows."""
     batches = {b.group: b.dwellings for b in data.scenario.rules.min_batch if b.dwellings > 1}
     index = [(g, c) for g in batches for c in (co.id for co in data.scenario.corporations)
-             if data.keys_by_group_corporation.get((g, c))]
+             if m.view.has_from_corporation(g, c)]
     m.uses_corporation = pyo.Var(index, domain=pyo.Binary)
     lower, link = {}, {}
     for g, c in index:
-        total = pyo.quicksum(m.allocated[k] for k in data.keys_by_group_corporation[g, c])
+        total = m.view.from_corporation(g, c)
         big_m = data.batch_big_m(g, c)
         lower[g, c] = (0, total - batches[g] * m.uses_corporation[g, c], None)
         link[g, c] = (None, total - big_m * m.uses_corporation[g, c], 0)

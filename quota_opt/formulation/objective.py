@@ -36,7 +36,7 @@ def objective_terms(m: pyo.ConcreteModel, data: ModelData) -> dict[str, object]:
                                 for g in data.groups for p in data.periods if weight[g] > 0),
         "quota_deviation": rules.quota_weight * pyo.quicksum(
             m.quota_excess[g] + m.quota_shortfall[g] for g in m.quota_excess.index_set()),
-        "housing_reward": -rules.housing_reward * pyo.quicksum(m.allocated[k] for k in m.allocation_index),
+        "housing_reward": -rules.housing_reward * m.view.everything(),
     }
 
 

@@ -4,8 +4,6 @@ H[g,p] = sum of x; C[g,p] <= arrivals by p; O[g,p] >= Due[g,p] - C[g,p]."""
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
 from ..data import ModelData
 from .rules import add_rows
 from .variables import housed_cumulative
@@ -13,9 +11,8 @@ from .variables import housed_cumulative
 
 def add_housed_definition(m: pyo.ConcreteModel, data: ModelData) -> None:
     """`housed_definition[g,p]`: H[g,p] - sum_{t,c,d} x[g,t,c,d,p] = 0."""
-    keys = data.keys_by_group_period
     add_rows(m, "housed_definition", {
-        (g, p): (0, m.housed[g, p] - pyo.quicksum(m.allocated[k] for k in keys.get((g, p), [])), 0)
+        (g, p): (0, m.housed[g, p] - m.view.housed(g, p), 0)
         for g in data.groups for p in data.periods})
 
 

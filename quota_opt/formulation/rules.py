@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import pyomo.environ as pyo
+from pyomo.core.expr.visitor import identify_variables
 
 FACT_PENALTY = 1000.0
 """Penalty per dwelling for relaxing a fact (supply, arrivals) in the diagnosis: such rows give
@@ -73,6 +74,19 @@ RULES: dict[str, Rule] = {rule.name: rule for rule in [
 ]}
 
 
+def _with_variable(m: pyo.ConcreteModel, row: tuple):
+    """A row whose body holds no variable (e.g. a cap over realised dwellings only, in a model
+    that carries them as constants): None when it holds, else the same row written against
+    `m.unit` (a variable fixed at 1 by its bounds), so that it stays a named, violated row."""
+    lower, body, upper = row
+    if next(identify_variables(body), None) is not None:
+        return row
+    value = pyo.value(body)
+    if (lower is None or value >= lower - 1e-9) and (upper is None or value <= upper + 1e-9):
+        return None
+    return (lower, value + m.unit - 1, upper)
+
+
 def add_rows(m: pyo.ConcreteModel, rule_name: str, rows: dict[tuple, tuple]) -> None:
     """Add one named constraint family: rows maps index -> (lower, body, upper).
 
@@ -83,6 +97,8 @@ def add_rows(m: pyo.ConcreteModel, rule_name: str, rows: dict[tuple, tuple]) -> 
     reads lower <= body + short - excess <= upper and the slacks count dwellings of give-way.
     """
     rule = RULES[rule_name]
+    rows = {key: _with_variable(m, row) for key, row in rows.items()}
+    rows = {key: row for key, row in rows.items() if row is not None}
     keys = list(rows)
     elastic = m.elastic and rule.penalty is not None
     if elastic:

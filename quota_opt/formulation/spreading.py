@@ -47,14 +47,8 @@ def add_spreading(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.placements = pyo.Var(placement_index, domain=pyo.NonNegativeIntegers)
     m.main_group_total = pyo.Var(main_groups, domain=pyo.NonNegativeIntegers)
 
-    keys_of: dict[tuple, list] = defaultdict(list)
-    for key in data.keys:
-        for mg in main_groups:
-            if mg == ALL_GROUPS or data.main_group_of[key[0]] == mg:
-                for k in dims_of[mg]:
-                    keys_of[mg, k, data.element_of(key, k)].append(key)
-    rows = {idx: (0, m.placements[idx] - pyo.quicksum(m.allocated[x] for x in keys_of[idx]), 0)
-            for idx in placement_index}
+    rows = {(mg, k, e): (0, m.placements[mg, k, e] - m.view.placements(mg, k, e), 0)
+            for mg, k, e in placement_index}
     # A[m] = sum over the elements of one dimension (any one partitions the placements)
     total_rows = {(mg, "total", "all"): (0, m.main_group_total[mg] - pyo.quicksum(
         m.placements[mg, dims_of[mg][0], e] for e in shares[dims_of[mg][0]]), 0) for mg in main_groups}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..data import ModelData
+from .views import ReferenceView
 
 
 def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -12,6 +13,7 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     their cell's supply; realised keys frozen by equal bounds, spec §3 rule 7).
     H[g,p] -> `housed` (= sum of x, integral whenever x is).
     O[g,p] -> `overdue` (>= 0; equals max(0, Due - C) at any optimum with w_g > 0)."""
+    m.view = ReferenceView(m, data)
     m.allocation_index = pyo.Set(initialize=data.keys, dimen=5, ordered=True)
 
     def allocated_bounds(model, g, t, c, d, p):
