@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--mip-gap", type=_gap, default=1e-4, metavar="G",
                        help="relative optimality gap (default 1e-4)")
     solve.add_argument("--threads", type=int, default=None, help="HiGHS threads (default: HiGHS's choice)")
+    solve.add_argument("--formulation", choices=["aggregated", "reference"], default="aggregated",
+                       help="aggregated (default, fast) or reference (one variable per group, type, "
+                            "corporation, district and period); both give the spec's optimum")
     solve.add_argument("--log", action="store_true", help="print HiGHS's log to stderr")
     solve.add_argument("--quiet", action="store_true", help="print no KPI table")
     return parser
@@ -114,7 +117,8 @@ def cmd_solve(args) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_INVALID
-    options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap, threads=args.threads)
+    options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap, threads=args.threads,
+                           formulation=args.formulation)
     solution = solve_scenario(scenario, options, log_stream=sys.stderr if args.log else None)
     written = write_outputs(args.out, solution)
     if solution.status is Status.INFEASIBLE:

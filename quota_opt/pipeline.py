@@ -3,6 +3,7 @@ rule of thumb with the same formulation, and diagnose when the rules conflict.""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -12,11 +13,14 @@ import pyomo.environ as pyo
 from .baseline import rule_of_thumb
 from .data import AllocationKey, ModelData
 from .diagnose import DIAGNOSIS_COLUMNS, diagnose
-from .formulation import build_model
+from .formulation import build_model, disaggregate
 from .formulation.evaluate import Evaluation, evaluate
 from .results import Kpis, allocation_frame, compute_kpis
 from .schema import Scenario
 from .solve import SolveOptions, Status, relative_gap, run_highs
+
+
+logger = logging.getLogger("quota_opt.pipeline")
 
 
 class FractionalSolution(RuntimeError):
@@ -91,19 +95,35 @@ def judge(data: ModelData, allocation: dict[AllocationKey, int], model: pyo.Conc
                       kpis=compute_kpis(data, evaluation))
 
 
+def _passes_gate(plan: PlanReport, run) -> bool:
+    """Every plan of the aggregated model is judged by the reference rows: it must break none
+    and be worth no more than the solver says (O may be slack in a heuristic incumbent)."""
+    tolerance = 1e-6 * max(1.0, abs(run.objective))
+    return plan.violations.empty and plan.objective <= run.objective + tolerance
+
+
 def solve_scenario(scenario: Scenario, options: SolveOptions | None = None, log_stream=None) -> Solution:
     """Optimise a validated scenario (spec §3) and report on it (spec §4)."""
     options = options or SolveOptions()
     started = time.perf_counter()
     data = ModelData(scenario)
-    model = build_model(data)
+    model = build_model(data, formulation=options.formulation)
     build_seconds = time.perf_counter() - started
     run = run_highs(model, options, log_stream=log_stream)
     baseline = judge(data, rule_of_thumb(data))
     common = dict(scenario=scenario, build_seconds=build_seconds, solve_seconds=run.seconds,
                   options=options, rule_of_thumb=baseline, solver_log=run.log)
     if run.status.has_plan:
-        plan = judge(data, read_allocation(model), model)
+        if options.formulation == "aggregated":
+            plan = judge(data, disaggregate(model, data))
+            if not _passes_gate(plan, run):
+                logger.error("aggregated plan failed the reference check (%d broken rows, objective "
+                             "%s vs %s); solving the reference formulation instead",
+                             len(plan.violations), plan.objective, run.objective)
+                return solve_scenario(scenario, options.model_copy(update={"formulation": "reference"}),
+                                      log_stream)
+        else:
+            plan = judge(data, read_allocation(model), model)
         bound = run.bound
         if bound is not None and bound > plan.objective:  # float noise of a proven optimum
             bound = min(bound, plan.objective) if bound - plan.objective < 1e-6 else bound

@@ -9,6 +9,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 import pyomo.environ as pyo
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,6 +44,9 @@ class SolveOptions(BaseModel):
     mip_gap: float = Field(default=1e-4, ge=0)
     """Relative gap at which a plan counts as optimal (HiGHS mip_rel_gap)."""
     threads: int | None = Field(default=None, ge=1)
+    formulation: Literal["aggregated", "reference"] = "aggregated"
+    """`aggregated` (fast, same optimum) or `reference` (one x per group, type, corporation,
+    district and period, as spec §3 writes it)."""
     solver_options: dict[str, float | int | str | bool] = Field(default_factory=dict)
     """Escape hatch: any HiGHS option by name."""
 

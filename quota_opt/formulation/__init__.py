@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..data import ModelData
+from .aggregation import add_aggregated_variables, add_class_link_and_capacity, disaggregate
 from .bounds import add_group_bounds
 from .district_caps import add_district_caps
 from .min_batch import add_min_batch
@@ -20,17 +21,30 @@ from .spreading import add_spreading
 from .supply import add_supply_limit
 from .variables import add_variables
 
-__all__ = ["RULES", "Rule", "build_model", "objective_terms"]
+__all__ = ["FORMULATIONS", "RULES", "Rule", "build_model", "disaggregate", "objective_terms"]
 
 
-def build_model(data: ModelData, elastic: bool = False) -> pyo.ConcreteModel:
+FORMULATIONS = ("aggregated", "reference")
+
+
+def build_model(data: ModelData, elastic: bool = False, formulation: str = "reference") -> pyo.ConcreteModel:
+    """The reference formulation has one x per (g,t,c,d,p) as spec §3 writes it; the
+    aggregated one (aggregation.py) has the same optimum with far fewer integer columns."""
+    if formulation not in FORMULATIONS:
+        raise ValueError(f"unknown formulation {formulation!r}; choose from {FORMULATIONS}")
     m = pyo.ConcreteModel(name=data.scenario.name)
+    m.formulation = formulation
     m.elastic = elastic
     m.slacks = []  # (rule name, short var, excess var) of the elastic rows
     m.unit = pyo.Var(bounds=(1, 1))  # stands in for a constant in rows without variables
-    add_variables(m, data)
-    add_housed_definition(m, data)
-    add_supply_limit(m, data)          # rule 1
+    if formulation == "aggregated":
+        add_aggregated_variables(m, data)
+        add_housed_definition(m, data)
+        add_class_link_and_capacity(m, data)  # rule 1
+    else:
+        add_variables(m, data)
+        add_housed_definition(m, data)
+        add_supply_limit(m, data)          # rule 1
     add_arrival_limit(m, data)         # rule 2
     add_overdue_definition(m, data)    # rule 2
     add_group_bounds(m, data)          # rule 3
