@@ -109,7 +109,10 @@ def solve_scenario(scenario: Scenario, options: SolveOptions | None = None, log_
     data = ModelData(scenario)
     model = build_model(data, formulation=options.formulation)
     build_seconds = time.perf_counter() - started
-    run = run_highs(model, options, log_stream=log_stream)
+    dive_vars = None
+    if options.formulation == "aggregated" and options.lp_dive:
+        dive_vars = [*model.z.values(), *model.uses_corporation.values()]
+    run = run_highs(model, options, log_stream=log_stream, dive_vars=dive_vars)
     baseline = judge(data, rule_of_thumb(data))
     common = dict(scenario=scenario, build_seconds=build_seconds, solve_seconds=run.seconds,
                   options=options, rule_of_thumb=baseline, solver_log=run.log)

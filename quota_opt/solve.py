@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
+import highspy
+import numpy as np
 import pyomo.environ as pyo
 from pydantic import BaseModel, ConfigDict, Field
 from pyomo.contrib.solver.common.results import TerminationCondition
@@ -47,6 +49,8 @@ class SolveOptions(BaseModel):
     formulation: Literal["aggregated", "reference"] = "aggregated"
     """`aggregated` (fast, same optimum) or `reference` (one x per group, type, corporation,
     district and period, as spec §3 writes it)."""
+    lp_dive: bool = True
+    """Aggregated formulation only: round an LP solution into a MIP start first."""
     solver_options: dict[str, float | int | str | bool] = Field(default_factory=dict)
     """Escape hatch: any HiGHS option by name."""
 
@@ -84,8 +88,91 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return diff / max(abs(objective), 1e-9)
 
 
-def run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None) -> SolverRun:
-    """Solve `model` with HiGHS and load the best plan into it, if there is one."""
+@dataclass(frozen=True)
+class DiveResult:
+    values: dict[int, int] | None
+    """column -> integer value for the dived columns; None when the dive failed"""
+    rounds: int
+    lp_objective: float | None
+
+
+def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float) -> DiveResult:
+    """LP relaxation, then round the given (group-level) columns a batch at a time, re-solving
+    the LP after each round (hot-started, so a round costs milliseconds): every column already
+    integral is fixed, plus the least fractional quarter of the rest at their nearest integer.
+    A round that makes the LP infeasible is undone and retried with one column, each way.
+    Integrality and bounds are restored afterwards; the model is left as it was given."""
+    n = h.getNumCol()
+    lp = h.getLp()
+    integrality = np.array([int(v) for v in lp.integrality_], dtype=np.uint8) if len(lp.integrality_) else None
+    lower, upper = np.array(lp.col_lower_), np.array(lp.col_upper_)
+    everything = np.arange(n, dtype=np.int32)
+    h.changeColsIntegrality(n, everything, np.zeros(n, dtype=np.uint8))
+    rounds, lp_objective = 0, None
+    try:
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return DiveResult(None, 0, None)
+        lp_objective = h.getInfo().objective_function_value
+        fixed: dict[int, int] = {}
+        while True:
+            if time.perf_counter() > deadline:
+                return DiveResult(None, rounds, lp_objective)
+            value = np.array(h.getSolution().col_value)
+            free = [j for j in columns if j not in fixed]
+            if not free:
+                return DiveResult(fixed, rounds, lp_objective)
+            rounds += 1
+            distance = {j: abs(value[j] - round(value[j])) for j in free}
+            integral = [j for j in free if distance[j] < 1e-6]
+            fractional = sorted((j for j in free if distance[j] >= 1e-6), key=lambda j: distance[j])
+            batch = fractional[: max(1, len(fractional) // 4)] if fractional else []
+            trial = {j: int(round(value[j])) for j in integral + batch}
+            if _fix(h, trial) and h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                fixed.update(trial)
+                continue
+            # undo the batch, keep the integral ones, try the single best column both ways
+            _unfix(h, batch, lower, upper)
+            head = fractional[0]
+            settled = False
+            for rounding in (round(value[head]), np.floor(value[head]) if round(value[head]) > value[head] else np.ceil(value[head])):
+                attempt = {**{j: int(round(value[j])) for j in integral}, head: int(rounding)}
+                if _fix(h, attempt) and h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                    fixed.update(attempt)
+                    settled = True
+                    break
+                _unfix(h, [head], lower, upper)
+            if not settled:
+                return DiveResult(None, rounds, lp_objective)
+    finally:
+        h.changeColsBounds(n, everything, lower, upper)
+        if integrality is not None:
+            h.changeColsIntegrality(n, everything, integrality)
+
+
+def _fix(h: highspy.Highs, values: dict[int, int]) -> bool:
+    if values:
+        idx = np.fromiter(values, dtype=np.int32)
+        v = np.array([values[j] for j in values], dtype=float)
+        h.changeColsBounds(len(idx), idx, v, v)
+    h.run()
+    return True
+
+
+def _unfix(h: highspy.Highs, columns: list[int], lower, upper) -> None:
+    if columns:
+        idx = np.array(columns, dtype=np.int32)
+        h.changeColsBounds(len(idx), idx, lower[idx], upper[idx])
+
+
+def run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
+              dive_vars: list | None = None) -> SolverRun:
+    """Solve `model` with HiGHS and load the best plan into it, if there is one.
+
+    With `dive_vars` (the group-level integer columns of the aggregated model), an LP dive
+    first rounds those columns and hands them to HiGHS as a partial MIP start, which HiGHS
+    completes; on this model the LP bound is usually the optimum, so the start lets HiGHS
+    prove optimality at the root."""
     solver = Highs()
     if not solver.available():
         raise RuntimeError("HiGHS (highspy) is not installed")
@@ -93,10 +180,28 @@ def run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None) 
     tee = [log] + ([log_stream] if log_stream is not None else [])
     solver_options = {"mip_rel_gap": options.mip_gap, "output_flag": True, **options.solver_options}
     started = time.perf_counter()
+    if dive_vars:
+        solver.set_instance(model)
+        h = solver._solver_model  # the highspy object behind Pyomo's persistent interface
+        h.setOptionValue("output_flag", False)
+        column = solver._pyomo_var_to_solver_var_map
+        columns = [column[id(v)] for v in dive_vars if id(v) in column]
+        budget = (options.time_limit or 600.0) * 0.25
+        dive = _lp_dive(h, columns, started + budget)
+        h.setOptionValue("output_flag", True)
+        if dive.values:
+            idx = np.fromiter(dive.values, dtype=np.int32)
+            h.setSolution(len(idx), idx, np.array([dive.values[j] for j in dive.values], dtype=float))
+        log.write(f"quota-opt: LP dive {'found a start' if dive.values else 'found no start'} in "
+                  f"{dive.rounds} rounds, {time.perf_counter() - started:.2f} s, "
+                  f"LP bound {dive.lp_objective}\n")
+    remaining = None
+    if options.time_limit is not None:
+        remaining = max(options.time_limit - (time.perf_counter() - started), 0.01)
     results = solver.solve(
         model,
         tee=tee,
-        time_limit=options.time_limit,
+        time_limit=remaining,
         threads=options.threads,
         load_solutions=False,
         raise_exception_on_nonoptimal_result=False,
