@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .io import atomic_write
+from .io import atomic_write, keep_text
 from .pipeline import PlanReport, Solution
 from .results import ALLOCATION_COLUMNS
 
@@ -154,6 +154,7 @@ def _write_tables(handle, tables: dict[str, pd.DataFrame]) -> None:
             index = name.startswith(("Group x", "Corporation x", "District x"))
             frame.to_excel(writer, sheet_name=name[:31], index=index)
             sheet = writer.sheets[name[:31]]
+            keep_text(sheet)
             for column in sheet.columns:  # readable widths
                 width = max(len(str(c.value or "")) for c in column)
                 sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)

@@ -10,6 +10,7 @@ import json
 import math
 import os
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -59,7 +60,7 @@ def read_raw(path: str | Path) -> Any:
         raise ScenarioError(source, [Problem("(file)", "not a text file (expected YAML or JSON "
                                              "in UTF-8, or an .xlsx workbook)",
                                              exc.object[:20])]) from None
-    except (OSError, ValueError, KeyError) as exc:  # a broken or foreign workbook
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:  # a broken or foreign workbook
         raise ScenarioError(source, [Problem("(file)", f"cannot read the workbook: {exc}",
                                              path.name)]) from None
 
@@ -112,6 +113,7 @@ def atomic_write(path: str | Path, binary: bool = False) -> Iterator[Any]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, _ordinary_mode(path))  # mkstemp makes 0600; the result should not be
     try:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as handle:
             yield handle
@@ -124,10 +126,19 @@ def atomic_write(path: str | Path, binary: bool = False) -> Iterator[Any]:
         raise
 
 
+def _ordinary_mode(path: Path) -> int:
+    """The mode of the file being replaced, else what a plain open() would give."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 # ------------------------------------------------------------------ Excel: one sheet a table
 
 _ENTITY_SHEETS = ("dwelling_types", "main_groups", "corporations", "districts")
-_GROUP_COLUMNS = ["id", "label", "main_group", "eligible_types", "weight", "target_months",
+_GROUP_COLUMNS = ["id", "label", "main_group", "weight", "target_months",
                   "waiting_start", "overdue_start", "quota", "min_housed", "max_housed", "notes"]
 _SCENARIO_FIELDS = ["schema_version", "name", "municipality", "year", "description",
                     "months_per_period", "target_months"]
@@ -136,7 +147,7 @@ ALLOCATION_COLUMNS = ["group", "dwelling_type", "corporation", "district", "peri
 
 def write_scenario_workbook(scenario: Scenario, handle) -> None:
     """Scenario -> workbook with sheets scenario, notes, periods, the id lists, groups,
-    group_periods (inflow and per-period bounds), min_cumulative, supply, rules, spreading,
+    eligible_types (group, dwelling_type), group_periods (inflow and per-period bounds), min_cumulative, supply, rules, spreading,
     district_caps, min_batch and realised. `load_scenario` reads it back unchanged."""
     s = scenario
     fields = [(k, getattr(s, k)) for k in _SCENARIO_FIELDS]
@@ -149,9 +160,11 @@ def write_scenario_workbook(scenario: Scenario, handle) -> None:
     }
     for key in _ENTITY_SHEETS:
         sheets[key] = pd.DataFrame([e.model_dump() for e in getattr(s, key)], columns=["id", "label"])
-    sheets["groups"] = pd.DataFrame(
-        [{**g.model_dump(include=set(_GROUP_COLUMNS)), "eligible_types": ", ".join(g.eligible_types)}
-         for g in s.groups], columns=_GROUP_COLUMNS)
+    sheets["groups"] = pd.DataFrame([g.model_dump(include=set(_GROUP_COLUMNS)) for g in s.groups],
+                                    columns=_GROUP_COLUMNS)
+    sheets["eligible_types"] = pd.DataFrame(
+        [{"group": g.id, "dwelling_type": t} for g in s.groups for t in g.eligible_types],
+        columns=["group", "dwelling_type"])
     per_period = []
     for g in s.groups:
         for k, p in enumerate(s.periods):
@@ -180,6 +193,15 @@ def write_scenario_workbook(scenario: Scenario, handle) -> None:
     with pd.ExcelWriter(handle, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
+            keep_text(writer.sheets[name])
+
+
+def keep_text(sheet) -> None:
+    """Text that starts with '=' is text, not a formula (a label like '=Omslag')."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -204,7 +226,8 @@ def _cell(value: Any) -> Any:
 
 
 def _raw_from_workbook(path: Path) -> dict:
-    sheets = pd.read_excel(path, sheet_name=None, dtype=object)
+    # ids such as NA or None are ids, not missing values: only empty cells are missing
+    sheets = pd.read_excel(path, sheet_name=None, dtype=object, keep_default_na=False, na_values=[])
     if "scenario" not in sheets:
         raise ValueError(f"no sheet 'scenario' (sheets: {', '.join(sheets)}); "
                          "expected a workbook saved by quota-opt")
@@ -230,11 +253,13 @@ def _raw_from_workbook(path: Path) -> dict:
     for r in _records(sheets.get("min_cumulative", pd.DataFrame())):
         cumulative.setdefault(str(r.get("group")), []).append(
             {"period": r.get("period"), "dwellings": r.get("dwellings")})
+    types_of: dict[str, list] = {}
+    for r in _records(sheets.get("eligible_types", pd.DataFrame())):
+        types_of.setdefault(str(r.get("group")), []).append(r.get("dwelling_type"))
     groups = []
     for r in _records(sheets.get("groups", pd.DataFrame())):
         group = {k: v for k, v in r.items() if v is not None}
-        types = r.get("eligible_types")
-        group["eligible_types"] = [t.strip() for t in str(types).split(",") if t.strip()] if types else []
+        group["eligible_types"] = types_of.get(str(r.get("id")), [])
         rows = per_period.get(str(r.get("id")), [])
         group["inflow"] = [x.get("inflow") for x in rows]
         for key in ("min_housed", "max_housed"):

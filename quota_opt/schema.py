@@ -112,7 +112,7 @@ class SpreadingRule(StrictModel):
     Extension: `main_group: null` spreads all groups' placements together."""
 
     dimension: Literal["corporation", "district"]
-    main_group: Id | None
+    main_group: Id | None = None
     tolerance: Annotated[float, Field(ge=0, le=1)]
 
 
@@ -353,9 +353,10 @@ def cross_field_problems(raw: dict) -> list[Problem]:
     scenario_target = _int(raw.get("target_months", 3))
     if months is not None and months >= 1 and scenario_target is not None:
         if scenario_target < 1 or scenario_target % months:
+            default = "" if "target_months" in raw else " (the default, as the file sets none)"
             problems.append(Problem(
-                "target_months", f"must be a positive multiple of months_per_period ({months})",
-                raw.get("target_months")))
+                "target_months", f"must be a positive multiple of months_per_period ({months})"
+                f"{default}", scenario_target))
 
     for i, group in enumerate(_list(raw, "groups")):
         if not isinstance(group, dict):
