@@ -21,10 +21,24 @@ import yaml
 from .errors import Problem, ScenarioError
 from .schema import Scenario, parse_scenario
 
-try:  # the C loader is about 5x faster on large scenarios
-    _YamlLoader = yaml.CSafeLoader
+try:  # the C parser is about 5x faster on large scenarios
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _YamlLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _YamlLoader(_BaseLoader):
+    """Safe YAML, but a key written twice in one mapping is an error, not 'the last one wins'."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} in one mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 

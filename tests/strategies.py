@@ -21,17 +21,25 @@ REWARDS = [0.0, 0.01, 0.1]
 ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- éß"
 
 
+def chance(draw, probability: float) -> bool:
+    """True with about the given probability; shrinks towards False (the simpler scenario)."""
+    return draw(st.integers(0, 99)) >= 100 - round(100 * probability)
+
+
 def _maybe(draw, strategy, probability: float = 0.3):
     """`strategy`'s value with about the given probability, else None."""
-    return draw(strategy) if draw(st.floats(0, 1)) < probability else None
+    return draw(strategy) if chance(draw, probability) else None
 
 
 @st.composite
 def scenarios(draw, *, max_groups: int = 3, max_types: int = 2, max_corporations: int = 2,
               max_districts: int = 2, max_periods: int = 3, max_supply: int = 4,
-              max_cells: int | None = None, rules: bool = True, realised: bool = True) -> dict:
+              min_supply: int = 0, max_cells: int | None = None, rules: bool = True,
+              realised: bool = True, min_bound_chance: float = 0.1) -> dict:
     """A valid scenario dict. `max_cells` limits the number of supply cells (sparse supply);
-    without it every cell gets a supply row (some of them zero)."""
+    without it every cell gets a supply row (some of them zero). `min_bound_chance`: how
+    often each lower bound of a group (min_housed, per period, cumulative) is drawn, the
+    main source of infeasible scenarios."""
     n_periods = draw(st.integers(1, max_periods))
     periods = [f"P{k}" for k in range(1, n_periods + 1)]
     types = [f"t{k}" for k in range(1, draw(st.integers(1, max_types)) + 1)]
@@ -54,32 +62,35 @@ def scenarios(draw, *, max_groups: int = 3, max_types: int = 2, max_corporations
         }
         if draw(st.booleans()):
             group["weight"] = draw(st.sampled_from(WEIGHTS))
-        if draw(st.floats(0, 1)) < 0.3:
+        if chance(draw, 0.3):
             group["target_months"] = months * draw(st.integers(1, 3))
         if draw(st.booleans()):
             group["quota"] = draw(st.integers(0, 10))
         if rules:
             optional = {
-                "min_housed": _maybe(draw, st.integers(0, 5), 0.15),
-                "max_housed": _maybe(draw, st.integers(0, 8), 0.2),
+                "min_housed": _maybe(draw, st.integers(0, 5), min_bound_chance),
+                "max_housed": _maybe(draw, st.integers(0, 8), 0.15),
                 "min_housed_per_period": _maybe(draw, st.lists(
                     st.one_of(st.none(), st.integers(0, 3)), min_size=n_periods,
-                    max_size=n_periods), 0.15),
+                    max_size=n_periods), min_bound_chance),
                 "max_housed_per_period": _maybe(draw, st.lists(
                     st.one_of(st.none(), st.integers(0, 4)), min_size=n_periods,
                     max_size=n_periods), 0.15),
                 "min_cumulative": _maybe(draw, st.lists(st.fixed_dictionaries({
                     "period": st.sampled_from(periods), "dwellings": st.integers(0, 5)}),
-                    min_size=1, max_size=2), 0.15),
+                    min_size=1, max_size=2), min_bound_chance),
             }
             group.update({k: v for k, v in optional.items() if v is not None})
         groups.append(group)
 
     cells = [(c, d, t, p) for c in corporations for d in districts for t in types for p in periods]
     if max_cells is not None:
-        cells = draw(st.lists(st.sampled_from(cells), max_size=max_cells, unique=True))
+        cells = draw(st.lists(st.sampled_from(cells), min_size=min(2, len(cells)),
+                              max_size=max_cells, unique=True))
     supply = [{"corporation": c, "district": d, "dwelling_type": t, "period": p,
-               "dwellings": draw(st.integers(0, max_supply))} for c, d, t, p in cells]
+               "dwellings": draw(st.integers(max(1, min_supply), max_supply))
+               if chance(draw, 0.75) or min_supply > 0 else 0}
+              for c, d, t, p in cells]
 
     scenario = {
         "schema_version": 1,
@@ -105,19 +116,19 @@ def scenarios(draw, *, max_groups: int = 3, max_types: int = 2, max_corporations
         rule_block["spreading"] = _maybe(draw, st.lists(st.fixed_dictionaries({
             "dimension": st.sampled_from(["corporation", "district"]),
             "main_group": main_or_all,
-            "tolerance": st.sampled_from(TOLERANCES)}), min_size=1, max_size=2), 0.3) or []
+            "tolerance": st.sampled_from(TOLERANCES)}), min_size=1, max_size=2), 0.35) or []
         rule_block["district_caps"] = _maybe(draw, st.lists(st.fixed_dictionaries({
             "district": st.sampled_from(districts),
             "main_group": main_or_all,
             "period": st.one_of(st.none(), st.sampled_from(periods)),
-            "max_dwellings": st.integers(0, 6)}), min_size=1, max_size=2), 0.3) or []
+            "max_dwellings": st.integers(0, 6)}), min_size=1, max_size=2), 0.35) or []
         batch_groups = _maybe(draw, st.lists(st.sampled_from(group_ids), min_size=1,
-                                             unique=True), 0.3) or []
+                                             unique=True), 0.35) or []
         rule_block["min_batch"] = [{"group": g, "dwellings": draw(st.integers(0, 3))}
                                    for g in batch_groups]
     scenario["rules"] = rule_block
 
-    if realised and draw(st.floats(0, 1)) < 0.3:
+    if realised and chance(draw, 0.3):
         scenario["realised"] = draw(realised_parts(scenario))
     return scenario
 
@@ -125,33 +136,43 @@ def scenarios(draw, *, max_groups: int = 3, max_types: int = 2, max_corporations
 @st.composite
 def realised_parts(draw, scenario: dict) -> dict:
     """A realised block for `scenario`: fixed_through and rows that fit the supply of their
-    cells (eligibility does not apply to facts, so any group may get any type)."""
+    cells (eligibility does not apply to facts, so any group may get any type). Mostly the
+    rows also respect the arrivals; now and then they do not (facts can be impossible, and
+    the scenario is then infeasible)."""
     periods = scenario["periods"]
-    last = draw(st.integers(0, len(periods) - 1))
-    fixed = set(periods[: last + 1])
+    # mostly leave a period to optimise; now and then fix the whole horizon
+    free_one = len(periods) > 1 and not chance(draw, 0.15)
+    last = draw(st.integers(0, len(periods) - (2 if free_one else 1)))
     group_ids = [g["id"] for g in scenario["groups"]]
+    respect_arrivals = not chance(draw, 0.15)
     supply: dict[tuple, int] = {}
     for row in scenario["supply"]:
         cell = (row["corporation"], row["district"], row["dwelling_type"], row["period"])
         supply[cell] = supply.get(cell, 0) + row["dwellings"]
+    arrived = {g["id"]: g.get("waiting_start", 0) for g in scenario["groups"]}
     allocations = []
-    for (c, d, t, p), n in supply.items():
-        if p not in fixed or n == 0 or not draw(st.booleans()):
-            continue
-        left = n
-        for g in draw(st.permutations(group_ids)):
-            take = draw(st.integers(0, left))
-            if take:
-                allocations.append({"group": g, "dwelling_type": t, "corporation": c,
-                                    "district": d, "period": p, "dwellings": take})
-            left -= take
+    for k, period in enumerate(periods[: last + 1]):
+        for g in scenario["groups"]:
+            arrived[g["id"]] += g["inflow"][k]
+        for (c, d, t, p), n in supply.items():
+            if p != period or n == 0 or not draw(st.booleans()):
+                continue
+            left = n
+            for g in draw(st.permutations(group_ids)):
+                most = min(left, arrived[g]) if respect_arrivals else left
+                take = draw(st.integers(0, most))
+                if take:
+                    allocations.append({"group": g, "dwelling_type": t, "corporation": c,
+                                        "district": d, "period": p, "dwellings": take})
+                left -= take
+                arrived[g] -= take
     return {"fixed_through": periods[last], "allocations": allocations}
 
 
 def micro_scenarios(**overrides) -> st.SearchStrategy[dict]:
     """Scenarios for the brute-force oracle: <= 4 cells of <= 2 dwellings, <= 2 groups,
     so at most 8 allocation keys."""
-    options = dict(max_groups=2, max_periods=2, max_supply=2, max_cells=4)
+    options = dict(max_groups=2, max_periods=2, max_supply=2, min_supply=1, max_cells=4)
     options.update(overrides)
     return scenarios(**options)
 

@@ -134,6 +134,46 @@ def test_round_trip_of_a_spreading_rule_over_all_groups(tmp_path, suffix):
     assert load_scenario(path) == scenario
 
 
+def _comma_in_an_id(raw):
+    raw["dwelling_types"][1] = {"id": "family, ground floor"}
+    raw["groups"][1]["eligible_types"] = ["family, ground floor", "studio"]
+    raw["supply"][2]["dwelling_type"] = "family, ground floor"
+
+
+def _id_na(raw):
+    raw["districts"][1] = {"id": "NA", "label": "Noord-A"}
+    for row in raw["supply"]:
+        if row["district"] == "centrum":
+            row["district"] = "NA"
+    raw["rules"]["district_caps"][1]["district"] = "NA"
+
+
+def _label_na(raw):
+    raw["corporations"][1]["label"] = "N/A"
+
+
+def _note_none(raw):
+    raw["notes"].append("None")
+    raw["groups"][0]["notes"] = "n/a"
+
+
+def _label_starting_with_equals(raw):
+    raw["groups"][0]["label"] = "=Omslag (all routes)"
+
+
+@pytest.mark.parametrize("change", [_comma_in_an_id, _id_na, _label_na, _note_none,
+                                    _label_starting_with_equals])
+def test_free_text_survives_the_workbook(tmp_path, change):
+    """Ids, labels and notes are free text (spec §2): the workbook must give them back as
+    written, whatever Excel or pandas might make of them."""
+    raw = copy.deepcopy(RICH)
+    change(raw)
+    scenario = parse_scenario(raw, "rich")
+    path = tmp_path / "scenario.xlsx"
+    save_scenario(scenario, path)
+    assert load_scenario(path) == scenario
+
+
 # ----------------------------------------------------------------------- atomicity
 
 

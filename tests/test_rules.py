@@ -257,6 +257,50 @@ def test_min_batch_counts_the_whole_horizon():
     assert totals(solution, "period") == {"Q1": 2, "Q2": 1}
 
 
+def test_min_batch_counts_realised_dwellings():
+    """Realised through Q1: g got 1 dwelling from c1. Q2: c1 and c2 offer 3 each. g has 5
+    overdue, batch 3. From c1 the total is 1 + a >= 3, so a >= 2; from c2, b = 0 or 3; and
+    1 + a + b <= 5 arrivals. b = 3 would need a <= 1: so b = 0, a = 3 (the most c1 has).
+    O = 4 after Q1 (12), 1 after Q2 (3); reward -0.04  =>  14.96.
+    (Without the batch: a + b = 4, O = 0 after Q2: 12 - 0.05 = 11.95.)"""
+    raw = make_scenario(
+        [{"id": "g", "waiting_start": 5, "overdue_start": 5}],
+        [("c1", "d1", "a", "Q1", 1), ("c1", "d1", "a", "Q2", 3), ("c2", "d1", "a", "Q2", 3)],
+        periods=("Q1", "Q2"), corporations=("c1", "c2"),
+        rules={"min_batch": [{"group": "g", "dwellings": 3}]},
+        realised={"fixed_through": "Q1", "allocations": [
+            {"group": "g", "dwelling_type": "a", "corporation": "c1", "district": "d1",
+             "period": "Q1", "dwellings": 1}]})
+    solution = solve(raw)
+    assert solution.objective == pytest.approx(14.96, abs=1e-6)
+    assert totals(solution, "corporation", "period") == {("c1", "Q1"): 1, ("c1", "Q2"): 3}
+    raw["rules"]["min_batch"] = []
+    assert solve(raw).objective == pytest.approx(11.95, abs=1e-6)
+
+
+# ------------------------------------------------------------------- rule 1: supply
+
+
+def test_supply_rows_of_the_same_cell_add_up():
+    """Two rows for one cell, 1 + 2 dwellings; g has 5 overdue: 3 housed, O = 2 -> 6;
+    reward -0.03  =>  5.97."""
+    raw = make_scenario([{"id": "g", "waiting_start": 5, "overdue_start": 5}],
+                        [("c1", "d1", "a", "Q1", 1), ("c1", "d1", "a", "Q1", 2)])
+    solution = solve(raw)
+    assert solution.objective == pytest.approx(5.97, abs=1e-6)
+    assert allocation(solution) == {("g", "a", "c1", "d1", "Q1"): 3}
+
+
+def test_only_eligible_types_are_allocated():
+    """Q1 offers 3 a and 4 b; g can only use a: 3 housed of 5 overdue, O = 2 -> 6;
+    reward -0.03  =>  5.97."""
+    raw = make_scenario([{"id": "g", "eligible_types": ["a"], "waiting_start": 5, "overdue_start": 5}],
+                        [("c1", "d1", "a", "Q1", 3), ("c1", "d1", "b", "Q1", 4)], types=("a", "b"))
+    solution = solve(raw)
+    assert solution.objective == pytest.approx(5.97, abs=1e-6)
+    assert allocation(solution) == {("g", "a", "c1", "d1", "Q1"): 3}
+
+
 # -------------------------------------------------------------- rule 3: group bounds
 
 
@@ -292,7 +336,8 @@ def competition(**lo_or_hi):
     ({"lo_min_housed": 3}, 59.92, {"hi": (4, 1), "lo": (0, 3)}),
     # C_hi[Q2] <= 6: hi keeps Q1 (4) and 2 of Q2; lo gets the other 2 in Q2: 24 + 24  =>  47.92
     ({"hi_max_housed": 6}, 47.92, {"hi": (4, 2), "lo": (0, 2)}),
-])
+], ids=["none", "min_cumulative-Q1", "min_cumulative-Q2", "min_per_period-Q1",
+        "min_per_period-Q2", "max_per_period-Q1", "min_housed", "max_housed"])
 def test_group_bounds(bounds, objective, expected_housed):
     solution = solve(competition(**bounds))
     assert solution.objective == pytest.approx(objective, abs=1e-6)

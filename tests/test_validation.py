@@ -337,6 +337,14 @@ def test_malformed_yaml(tmp_path):
     assert "YAML" in message and "line" in message
 
 
+def test_key_written_twice_in_yaml(tmp_path):
+    file = tmp_path / "twice.yaml"
+    file.write_text("schema_version: 1\nname: x\nname: y\nperiods: [Q1]\n")
+    message = str(error_of(file))
+    assert str(file) in message
+    assert "duplicate key 'name'" in message and "line 3" in message
+
+
 def test_malformed_json(tmp_path):
     file = tmp_path / "broken.json"
     file.write_text('{"schema_version": 1, "periods": ["Q1",]}')
