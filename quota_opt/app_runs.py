@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -240,3 +241,9 @@ def has_workbook(run: Run) -> bool:
 
 
 __all__ = ["Run", "RunKind", "Status"]
+
+
+def file_part(name: str) -> str:
+    """A run name as part of a file name."""
+
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "run"

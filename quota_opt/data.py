@@ -15,7 +15,10 @@ from .schema import Scenario
 
 AllocationKey = tuple[str, str, str, str, str]  # (group, dwelling_type, corporation, district, period)
 Cell = tuple[str, str, str, str]  # (corporation, district, dwelling_type, period)
-ALL_GROUPS = "*"  # the main-group key of a rule that applies to every group
+ALL = "\x00all"
+"""Index key for 'every group' / 'every period' / 'any location'. Ids cannot contain control
+characters (schema.Id), so no id can be mistaken for it."""
+ALL_GROUPS = ALL
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
-from .data import ModelData
+from .data import ALL, ModelData
 from .formulation import RULES, build_model
 from .solve import SolveOptions, SolverRun, Status, run_highs
 
@@ -35,7 +35,7 @@ def diagnose(data: ModelData, options: SolveOptions) -> tuple[pd.DataFrame, Solv
                     index = key if isinstance(key, tuple) else (key,)
                     ids = {col: None for col in ID_COLUMNS}
                     for col, value in zip(rule.index, index):
-                        if col in ids and value not in ("*",):
+                        if col in ids and value != ALL:
                             ids[col] = value
                     rows.append({"rule": name, "spec": rule.spec, "text": rule.describe(*index),
                                  "side": side, "give_way": round(amount, 4), **ids})

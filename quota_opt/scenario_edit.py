@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .errors import Problem, ScenarioError
-from .io import scenario_to_dict
+from .io import SCENARIO_SUFFIXES, load_scenario, scenario_to_dict
 from .schema import Scenario, parse_scenario
 
 ALL = "*"
@@ -458,3 +460,52 @@ def problems_frame(problems: list[CellProblem]) -> pd.DataFrame:
 def upload_problems(error: ScenarioError) -> list[CellProblem]:
     """Problems of an uploaded file: they concern the file, not a table of the editor."""
     return [CellProblem("scenario", None, None, p.message, p.value, p.field) for p in error.problems]
+
+
+def load_uploaded(name: str, content: bytes) -> Scenario:
+    """A scenario from an uploaded file (YAML, JSON or xlsx, by its name). Raises
+    ScenarioError naming the upload, with every problem of the file."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SCENARIO_SUFFIXES:
+        raise ScenarioError(name, [Problem("(file)", "unknown file type; use .yaml, .yml, .json or .xlsx",
+                                           name)])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            return load_scenario(path)
+        except ScenarioError as exc:
+            raise ScenarioError(name, exc.problems) from None
+
+
+# ------------------------------------------------------------------ what the page shows
+
+
+def scenario_facts(scenario: Scenario) -> dict[str, int]:
+    """Counts for the scenario's header: groups, periods, dwellings offered, sum of the
+    quotas, and demand (households waiting at the start plus the horizon's inflow)."""
+    return {
+        "groups": len(scenario.groups),
+        "periods": len(scenario.periods),
+        "supply": sum(r.dwellings for r in scenario.supply),
+        "quota": sum(g.quota or 0 for g in scenario.groups),
+        "demand": sum(g.waiting_start + sum(g.inflow) for g in scenario.groups),
+    }
+
+
+def supply_totals(scenario: Scenario) -> pd.DataFrame:
+    """Dwellings offered per corporation (rows) and district (columns), labelled, with totals."""
+    from .export import pivot  # noqa: PLC0415 - export imports the solver pipeline
+
+    rows = pd.DataFrame([r.model_dump() for r in scenario.supply],
+                        columns=[*SUPPLY_KEYS, "period", "dwellings"])
+    labels = {"corporation": {c.id: c.name for c in scenario.corporations},
+              "district": {d.id: d.name for d in scenario.districts}}
+    return pivot(rows, "corporation", "district", labels, [c.id for c in scenario.corporations],
+                 [d.id for d in scenario.districts])
+
+
+def file_stem(scenario: Scenario) -> str:
+    """A file name for the scenario: its name in lower case, words joined by '-'."""
+    stem = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")
+    return stem or "scenario"

@@ -21,7 +21,8 @@ from pydantic import (
 
 from .errors import Problem, ScenarioError
 
-Id = Annotated[str, Field(min_length=1)]
+Id = Annotated[str, Field(min_length=1, pattern=r"^[^\x00-\x1f\x7f]+$")]
+"""Free text, but at least one character and no control characters."""
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 ID_LISTS = ("periods", "dwelling_types", "main_groups", "corporations", "districts", "groups")
 
@@ -263,6 +264,9 @@ def _pydantic_problems(exc: ValidationError, raw: dict) -> list[Problem]:
         field = _path(loc, raw)
         if err["type"] == "missing":
             problems.append(Problem(field, "is required but missing", None))
+        elif err["type"] == "string_pattern_mismatch":
+            problems.append(Problem(field, "an id must be text without control characters "
+                                    "(tabs, newlines)", err.get("input")))
         elif err["type"] == "extra_forbidden":
             problems.append(Problem(field, "unknown field (check the spelling)", err.get("input")))
         else:

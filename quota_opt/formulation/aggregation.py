@@ -26,7 +26,7 @@ from functools import cached_property
 
 import pyomo.environ as pyo
 
-from ..data import ALL_GROUPS, AllocationKey, ModelData
+from ..data import ALL, ALL_GROUPS, AllocationKey, ModelData
 from .rules import add_rows
 
 CELL, CORPORATION, DISTRICT, TOTAL = "cell", "corporation", "district", "total"
@@ -74,7 +74,7 @@ def plan_aggregation(data: ModelData) -> AggregationPlan:
     return AggregationPlan({k: tuple(v) for k, v in classes.items()}, class_of, level)
 
 
-ANY = "*"  # a location coordinate the level does not track
+ANY = ALL  # a location coordinate the level does not track
 
 
 def location_of(cell: tuple[str, str, str, str], level: str) -> tuple[str, str]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 
-from ..data import ALL_GROUPS, ModelData
+from ..data import ALL, ALL_GROUPS, ModelData
 from .rules import add_rows
 
-ALL_PERIODS = "*"
+ALL_PERIODS = ALL
 
 
 def add_district_caps(m: pyo.ConcreteModel, data: ModelData) -> None:

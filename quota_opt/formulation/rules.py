@@ -12,6 +12,8 @@ from typing import Any, Callable
 import pyomo.environ as pyo
 from pyomo.core.expr.visitor import identify_variables
 
+from ..data import ALL
+
 FACT_PENALTY = 1000.0
 """Penalty per dwelling for relaxing a fact (supply, arrivals) in the diagnosis: such rows give
 way only when no combination of the steering group's own rules can."""
@@ -36,7 +38,7 @@ def _period(p: Any) -> str:
 
 
 def _main(m: str) -> str:
-    return "all groups" if m == "*" else m
+    return "all groups" if m == ALL else m
 
 
 RULES: dict[str, Rule] = {rule.name: rule for rule in [
@@ -64,7 +66,7 @@ RULES: dict[str, Rule] = {rule.name: rule for rule in [
     Rule("spreading_upper", "§3 rule 4", ("dimension", "main_group", "element"),
          lambda k, m, e: f"spreading over {k} for {_main(m)}: upper bound for {e}"),
     Rule("district_cap", "§3 rule 5", ("district", "main_group", "period"),
-         lambda d, m, p: f"district cap {d} for {_main(m)}{_period(None if p == '*' else p)}"),
+         lambda d, m, p: f"district cap {d} for {_main(m)}{_period(None if p == ALL else p)}"),
     Rule("min_batch_lower", "§3 rule 6", ("group", "corporation"),
          lambda g, c: f"min_batch of group {g} from corporation {c}"),
     Rule("min_batch_link", "§3 rule 6", ("group", "corporation"),
