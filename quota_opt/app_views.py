@@ -149,7 +149,7 @@ def describe_problem(problem: CellProblem, scenario: Scenario) -> str:
         column = t("problem.column", column=column_title(problem.column))
         where = f"{where}, {column}" if where else column
     value = "" if problem.value is None else t("problem.value", value=_short(problem.value))
-    text = f"{problem.message}{value}"
+    text = f"{i18n.problem_message(problem.message, language())}{value}"
     return f"**{where}**: {text}" if where else text
 
 
@@ -160,7 +160,7 @@ def _short(value) -> str:
 
 def upload_problem_table(problems: list[CellProblem]) -> pd.DataFrame:
     return pd.DataFrame({t("problem.field"): [p.field for p in problems],
-                         t("problem.message"): [p.message for p in problems],
+                         t("problem.message"): [i18n.problem_message(p.message, language()) for p in problems],
                          t("problem.value_header"): ["" if p.value is None else _short(p.value) for p in problems]})
 
 
@@ -232,15 +232,28 @@ def kpi_row(title: str, card: dict, baseline: dict | None, big: bool = False) ->
             _metric(column, key, card[key], baseline[key] if baseline is not None else None)
 
 
-def _metric(where, key: str, value, reference) -> None:
+def kpi_blocks(cards: dict[str, dict], baseline: dict[str, dict] | None, titles: dict[str, str]) -> None:
+    """One bordered block per main group, side by side, each with its four KPIs in a 2 x 2 grid."""
+    for column, (key, title) in zip(st.columns(len(titles)), titles.items()):
+        with column.container(border=True):
+            st.markdown(f"**{title}**")
+            for pair in (ar.KPI_FIELDS[:2], ar.KPI_FIELDS[2:]):
+                for cell, field in zip(st.columns(2), pair):
+                    _metric(cell, field, cards[key][field], baseline[key][field] if baseline else None,
+                            short=True)
+
+
+def _metric(where, key: str, value, reference, short: bool = False) -> None:
     """One KPI card; the delta (if any) against `reference`, green where it is better."""
     delta = None
-    if reference is not None and value is not None and abs(value - reference) > 1e-9:
+    tiny = 5e-4 if key == "share_within_target" else 0.5  # what would show as +0
+    if reference is not None and value is not None and abs(value - reference) >= tiny:
         diff = value - reference
         sign = "+" if diff > 0 else ""
         delta = sign + (_signed_percent_points(diff) if key == "share_within_target" else number(diff))
     shown = percent(value) if key == "share_within_target" else number(value)
-    where.metric(t(f"kpi.{key}"), shown, delta=delta, help=t(f"kpi_help.{key}"),
+    where.metric(t(f"kpi_short.{key}") if short else t(f"kpi.{key}"), shown, delta=delta,
+                 help=None if short else t(f"kpi_help.{key}"),
                  delta_color="inverse" if key in _LOWER_IS_BETTER else "normal")
 
 
@@ -297,7 +310,10 @@ def _result_views(run: ar.Run) -> dict:
 def kpi_column_config() -> dict:
     cc = st.column_config
     percent_format = "percent"
-    return {column_title("share_within_target"): cc.NumberColumn(format=percent_format),
+    return {column_title("label"): cc.TextColumn(width="medium"),
+            column_title("main_group"): cc.TextColumn(width="medium"),
+            column_title("main_group_label"): cc.TextColumn(width="medium"),
+            column_title("share_within_target"): cc.NumberColumn(format=percent_format),
             column_title("objective"): cc.NumberColumn(format="%.2f"),
             column_title("overdue_household_months"): cc.NumberColumn(format="%d"),
             column_title("weighted_overdue_household_months"): cc.NumberColumn(format="%.1f")}

@@ -48,7 +48,7 @@ def housed_per_period(housed: pd.DataFrame, periods: list[str], main_groups: lis
         x=alt.X("period:N", sort=periods, title=titles["period"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(housed):Q", title=titles["housed"]),
         color=alt.Color("main_group_label:N", scale=main_group_colours(main_groups),
-                        title=titles["main_group"], legend=alt.Legend(orient="bottom", labelLimit=400)),
+                        title=titles["main_group"], legend=alt.Legend(orient="top", labelLimit=400)),
         order=alt.Order("main_group_label:N"),
         tooltip=[alt.Tooltip("period:N", title=titles["period"]),
                  alt.Tooltip("main_group_label:N", title=titles["main_group"]),
@@ -69,7 +69,7 @@ def heatmap(frame: pd.DataFrame, rows: str, columns: str, row_order: list[str], 
     base = alt.Chart(data).properties(height=alt.Step(34)).encode(
         x=alt.X(f"{columns}:N", sort=column_order, title=titles.get(columns),
                 axis=alt.Axis(orient="top", labelAngle=0, labelLimit=220)),
-        y=alt.Y(f"{rows}:N", sort=row_order, title=titles.get(rows), axis=alt.Axis(labelLimit=260)))
+        y=alt.Y(f"{rows}:N", sort=row_order, title=None, axis=alt.Axis(labelLimit=300)))
     cells = base.mark_rect().encode(
         color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blues"), title=titles["dwellings"],
                         legend=None),
@@ -93,13 +93,12 @@ def queue_over_time(housed: pd.DataFrame, periods: list[str], titles: dict[str, 
     return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("moment:N", sort=axis_order, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("queue:Q", title=titles["queue"]),
-        color=alt.Color("group_label:N", title=titles["group"],
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+        color=alt.Color("group_label:N", title=titles["group"], legend=alt.Legend(orient="right", labelLimit=360)),
         tooltip=[alt.Tooltip("group_label:N", title=titles["group"]),
                  alt.Tooltip("moment:N", title=titles["period"]),
                  alt.Tooltip("queue:Q", title=titles["queue"]),
                  alt.Tooltip("overdue:Q", title=titles["overdue"])],
-    ).properties(height=260)
+    ).properties(height=240)
 
 
 def compare_groups(frame: pd.DataFrame, order: list[str], runs: list[str], titles: dict[str, str]) -> alt.Chart:

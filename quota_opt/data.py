@@ -172,14 +172,16 @@ class ModelData:
         position = 2 if dimension == "corporation" else 3
         return sum(n for k, n in self.realised.items() if k[0] in members and k[position] == element)
 
-    def batch_big_m(self, group: str, corporation: str) -> int:
+    def batch_big_m(self, group: str, corporation: str, tight: bool = True) -> int:
         """The most group can get from corporation over the horizon: eligible supply of the
-        corporation plus the group's realised dwellings there, no more than its arrivals or
-        max_housed. A tight M keeps the min-batch LP relaxation strong."""
+        corporation plus the group's realised dwellings there, and (tight) no more than its
+        arrivals or max_housed. A tight M keeps the min-batch LP relaxation strong."""
         spec = self.scenario.group(group)
         eligible = sum(self.supply[c, d, t, p] for (g, t, c, d, p) in self.free_keys
                        if g == group and c == corporation)
         realised = sum(n for k, n in self.realised.items() if k[0] == group and k[2] == corporation)
+        if not tight:
+            return eligible + realised
         bound = min(eligible + realised, self.arrived[group, self.last_period])
         if spec.max_housed is not None:
             bound = min(bound, max(spec.max_housed, realised))

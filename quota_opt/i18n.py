@@ -6,6 +6,7 @@ corporations and districts are not here: they come from the scenario."""
 from __future__ import annotations
 
 import math
+import re
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 DEFAULT = "nl"
@@ -240,6 +241,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kpi.share_within_target": ("Binnen streeftermijn", "Within target"),
     "kpi.overdue_household_months": ("Huishoudmaanden te laat", "Overdue household-months"),
     "kpi.queue_end": ("Wachtrij aan het eind", "Queue at the end"),
+    "kpi_short.housed_total": ("Gehuisvest", "Housed"),
+    "kpi_short.share_within_target": ("Binnen termijn", "Within target"),
+    "kpi_short.overdue_household_months": ("Maanden te laat", "Months overdue"),
+    "kpi_short.queue_end": ("Wachtrij eind", "Queue at end"),
     "kpi_help.housed_total": ("Huishoudens die in de planperiode een woning krijgen.",
                               "Households that get a dwelling within the horizon."),
     "kpi_help.share_within_target": ("Deel van de gehuisveste huishoudens dat binnen de streeftermijn een woning "
@@ -331,6 +336,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.comparison": ("Vergelijking van alle berekeningen", "Comparison of all runs"),
     "export.comparison_button": ("Vergelijking downloaden (Excel)", "Download the comparison (Excel)"),
 }
+
+
+# Validation messages of the engine (English) and their Dutch wording; unmatched messages are
+# shown as they are.
+PROBLEM_MESSAGES_NL: list[tuple[str, str]] = [
+    (r"^is required( but missing)?$", "is verplicht"),
+    (r"^exceeds waiting_start \((\d+)\)$", r"is groter dan het aantal wachtenden bij de start (\1)"),
+    (r"^Input should be greater than or equal to (\S+)$", r"moet minstens \1 zijn"),
+    (r"^Input should be less than or equal to (\S+)$", r"mag hoogstens \1 zijn"),
+    (r"^Input should be a valid integer.*$", "moet een geheel getal zijn"),
+    (r"^Input should be a valid number.*$", "moet een getal zijn"),
+    (r"^Input should be a finite number$", "moet een eindig getal zijn"),
+    (r"^unknown (.+) id$", r"onbekende id (\1)"),
+    (r"^must be a positive multiple of months_per_period \((\d+)\)$",
+     r"moet een positief veelvoud zijn van de periodelengte (\1 maanden)"),
+    (r"^this bound is already given for the period \(row (\d+)\)$",
+     r"deze grens staat al voor deze periode (rij \1)"),
+    (r"^more than one min_batch for the group$", "meer dan één minimaal aantal voor deze groep"),
+    (r"^dwelling type listed twice$", "woningtype staat er twee keer in"),
+    (r"^realised dwellings exceed the supply of cell (.*) \((\d+) offered\)$",
+     r"gerealiseerde woningen zijn meer dan het aanbod in cel \1 (\2 aangeboden)"),
+]
+
+
+def problem_message(message: str, lang: str = DEFAULT) -> str:
+    """A validation message in `lang` (the engine writes English)."""
+    if lang == "en":
+        return message
+    for pattern, dutch in PROBLEM_MESSAGES_NL:
+        if re.match(pattern, message):
+            return re.sub(pattern, dutch, message)
+    return message
 
 
 def has(key: str) -> bool:

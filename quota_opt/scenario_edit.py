@@ -290,7 +290,7 @@ def _bounds(base: Scenario, frame: pd.DataFrame, groups: list[dict], out: _Raw) 
     problems = []
     seen: dict[tuple, int] = {}
     for pos, row in enumerate(_records(frame)):
-        if all(row.get(c) is None for c in BOUND_COLUMNS):
+        if all(_missing(row.get(c)) for c in BOUND_COLUMNS):
             continue  # an empty row the user added and left
         group, kind, period = _text(row.get("group")), _text(row.get("bound")), _text(row.get("period"))
         dwellings = _number(row.get("dwellings"))
@@ -429,7 +429,10 @@ def place_problem(problem: Problem, origins: dict[str, _Origin], base: Scenario)
         else:
             bare = re.sub(r"\[.*$", "", name)
             column = origin.fields.get(bare, bare)
-    return CellProblem(origin.table, origin.row, column, problem.message, problem.value, path)
+    message = problem.message
+    if problem.value is None and message.startswith("Input should be"):
+        message = "is required"  # an empty cell: pydantic only says which type it wanted
+    return CellProblem(origin.table, origin.row, column, message, problem.value, path)
 
 
 def _is_prefix(key: str, path: str) -> bool:

@@ -83,7 +83,7 @@ def evaluate(m: pyo.ConcreteModel, data: ModelData, allocation: dict[AllocationK
     terms = {name: float(pyo.value(expr)) for name, expr in objective_terms(m, data).items()}
     rows = []
     for name, rule in RULES.items():
-        if rule.penalty is None or not hasattr(m, name):
+        if rule.penalty is None or not rule.judged or not hasattr(m, name):
             continue
         for key, con in getattr(m, name).items():
             body = pyo.value(con.body)

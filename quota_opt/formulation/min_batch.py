@@ -20,7 +20,8 @@ def add_min_batch(m: pyo.ConcreteModel, data: ModelData) -> None:
     lower, link = {}, {}
     for g, c in index:
         total = m.view.from_corporation(g, c)
-        big_m = data.batch_big_m(g, c)
+        # the elastic model may relax max_housed and arrivals: its M must not lean on them
+        big_m = data.batch_big_m(g, c, tight=not m.elastic)
         lower[g, c] = (0, total - batches[g] * m.uses_corporation[g, c], None)
         link[g, c] = (None, total - big_m * m.uses_corporation[g, c], 0)
     add_rows(m, "min_batch_lower", lower)

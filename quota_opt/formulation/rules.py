@@ -31,6 +31,9 @@ class Rule:
     """Index entries -> the row in the user's words."""
     penalty: float | None = 1.0
     """Diagnosis penalty per dwelling of give-way; None: a definition, never relaxed."""
+    judged: bool = True
+    """Whether judging a given plan reports this row when broken. False for modelling devices
+    whose breach only echoes another rule's (the min-batch big-M row, tightened by max_housed)."""
 
 
 def _period(p: Any) -> str:
@@ -70,7 +73,8 @@ RULES: dict[str, Rule] = {rule.name: rule for rule in [
     Rule("min_batch_lower", "§3 rule 6", ("group", "corporation"),
          lambda g, c: f"min_batch of group {g} from corporation {c}"),
     Rule("min_batch_link", "§3 rule 6", ("group", "corporation"),
-         lambda g, c: f"min_batch of group {g} from corporation {c} (nothing unless the batch is used)"),
+         lambda g, c: f"min_batch of group {g} from corporation {c} (nothing unless the batch is used)",
+         judged=False),
     Rule("class_link", "§3 decision (aggregated)", ("class", "dwelling_type", "period"),
          lambda k, t, p: f"dwellings of type {t} for {k} in {p} over its locations", penalty=None),
     Rule("supply_limit_corporation", "§3 rule 1 (aggregated)", ("corporation", "dwelling_type", "period"),
