@@ -8,18 +8,17 @@ from __future__ import annotations
 import enum
 import json
 import re
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from io import BytesIO
-from pathlib import Path
 
 import pandas as pd
 
+from .app_solve import SOLVER_LOCK
 from .baseline import rule_of_thumb
 from .compare import agreed_division, comparison_table
 from .data import ModelData
-from .export import summary_dict, write_allocation_csv, workbook_bytes
+from .export import allocation_csv_text, summary_dict, workbook_bytes
 from .pipeline import PlanReport, Solution, judge
 from .results import ALLOCATION_COLUMNS
 from .schema import Scenario
@@ -77,9 +76,11 @@ def rule_of_thumb_run(name: str, scenario: Scenario, solution: Solution | None =
 
 def agreed_division_run(name: str, scenario: Scenario, options: SolveOptions) -> Run:
     """The steering group's agreed division (every group as close to its quota as the rules
-    allow), judged by the scenario's own objective. Raises RuntimeError when no plan exists."""
-    return Run(name=name, kind=RunKind.AGREED_DIVISION, scenario=scenario,
-               plan=agreed_division(scenario, options))
+    allow), judged by the scenario's own objective. Raises RuntimeError when no plan exists.
+    It is a solve, so it waits for any other session's solve (see app_solve.SOLVER_LOCK)."""
+    with SOLVER_LOCK:
+        plan = agreed_division(scenario, options)
+    return Run(name=name, kind=RunKind.AGREED_DIVISION, scenario=scenario, plan=plan)
 
 
 def unique_name(wanted: str, taken: list[str]) -> str:
@@ -202,12 +203,9 @@ def group_kpi_table(runs: list[Run], kpi: str, reference: Run | None = None) -> 
 
 
 def allocation_csv_bytes(run: Run) -> bytes:
-    """allocation.csv of spec §5, written by the command line's own writer."""
+    """allocation.csv of spec §5, in the command line's own format."""
     allocation = run.plan.allocation if run.plan is not None else pd.DataFrame(columns=ALLOCATION_COLUMNS)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "allocation.csv"
-        write_allocation_csv(path, allocation)
-        return path.read_bytes()
+    return allocation_csv_text(allocation).encode("utf-8")
 
 
 def summary_json_bytes(run: Run) -> bytes:

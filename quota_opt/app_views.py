@@ -14,7 +14,7 @@ from . import app_runs as ar
 from . import i18n
 from .app_solve import Progress
 from .app_state import language, t
-from .scenario_edit import ALL, BOUND_KINDS, CellProblem, inflow_column
+from .scenario_edit import BOUND_KINDS, CellProblem, inflow_column
 from .schema import Scenario
 from .solve import Status
 
@@ -70,8 +70,6 @@ def editor_columns(scenario: Scenario) -> dict[str, dict]:
     corporations = {c.id: c.name for c in s.corporations}
     districts = {d.id: d.name for d in s.districts}
     periods = list(s.periods)
-    all_main = {ALL: t("editor.all_groups"), **main}
-    all_periods = {ALL: t("editor.all_periods"), **{p: p for p in periods}}
 
     def whole(key: str, minimum: int = 0, **kwargs):
         return cc.NumberColumn(column_title(key), min_value=minimum, step=1, format="%d",
@@ -111,13 +109,13 @@ def editor_columns(scenario: Scenario) -> dict[str, dict]:
                    **{p: cc.NumberColumn(p, min_value=0, step=1, format="%d") for p in periods}},
         "spreading": {"dimension": choice("dimension", {"corporation": t("col.corporation"),
                                                         "district": t("col.district")}, required=True),
-                      "main_group": choice("main_group", all_main, required=True, default=ALL),
+                      "main_group": choice("main_group", main, help=t("help.all_groups")),
                       "tolerance": cc.NumberColumn(column_title("tolerance"), min_value=0.0, max_value=1.0,
                                                    step=0.05, format="%.2f", required=True,
                                                    help=t("help.tolerance"))},
         "district_caps": {"district": choice("district", districts, required=True),
-                          "main_group": choice("main_group", all_main, required=True, default=ALL),
-                          "period": choice("period", all_periods, required=True, default=ALL),
+                          "main_group": choice("main_group", main, help=t("help.all_groups")),
+                          "period": choice("period", {p: p for p in periods}, help=t("help.all_periods")),
                           "max_dwellings": whole("max_dwellings", required=True)},
         "min_batch": {"group": choice("group", groups, required=True),
                       "dwellings": whole("dwellings", required=True)},
@@ -216,9 +214,10 @@ def show_status(run: ar.Run) -> None:
     if solution.plan is not None:
         rot = solution.rule_of_thumb.objective
         gain = rot - solution.objective
-        st.markdown(t("results.objective_line", objective=objective(solution.objective),
-                      rule_of_thumb=objective(rot), gain=objective(gain),
-                      share=percent(gain / rot) if rot else "–"))
+        key = "results.objective_line" if gain >= 0 else "results.objective_line_rule_breaking"
+        st.markdown(t(key, objective=objective(solution.objective), rule_of_thumb=objective(rot),
+                      gain=objective(abs(gain)), share=percent(abs(gain) / abs(rot)) if rot else "–",
+                      broken=len(solution.rule_of_thumb.violations)))
 
 
 _LOWER_IS_BETTER = {"overdue_household_months", "queue_end"}

@@ -88,9 +88,14 @@ def write_json(path: Path, content: dict) -> None:
         handle.write("\n")
 
 
+def allocation_csv_text(allocation: pd.DataFrame) -> str:
+    """allocation.csv as text: the header of spec §5, one row per non-zero allocation."""
+    return allocation[ALLOCATION_COLUMNS].to_csv(index=False, lineterminator="\n")
+
+
 def write_allocation_csv(path: Path, allocation: pd.DataFrame) -> None:
     with atomic_write(path) as handle:
-        allocation[ALLOCATION_COLUMNS].to_csv(handle, index=False, lineterminator="\n")
+        handle.write(allocation_csv_text(allocation))
 
 
 def pivot(allocation: pd.DataFrame, rows: str, columns: str, labels: dict[str, dict[str, str]],

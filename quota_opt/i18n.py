@@ -84,8 +84,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rules.min_batch": ("Minimale aantallen per corporatie", "Minimum batches"),
     "rules.min_batch_help": ("een groep die iets krijgt van een corporatie krijgt er minstens zoveel",
                              "a group that gets anything from a corporation gets at least this many"),
-    "editor.all_groups": ("(alle groepen)", "(all groups)"),
-    "editor.all_periods": ("(hele jaar)", "(whole horizon)"),
+    "editor.all": ("(alle)", "(all)"),
+    "help.all_groups": ("Leeg: alle hoofdgroepen samen.", "Blank: all main groups together."),
+    "help.all_periods": ("Leeg: de hele planperiode.", "Blank: the whole horizon."),
     "kind.dwelling_types": ("Woningtype", "Dwelling type"),
     "kind.main_groups": ("Hoofdgroep", "Main group"),
     "kind.corporations": ("Corporatie", "Corporation"),
@@ -222,6 +223,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "Objective **{objective}** (weighted household-months beyond target, plus quota "
                                "deviation). Today's rule of thumb scores {rule_of_thumb}: this plan is {gain} "
                                "({share}) better."),
+    "results.objective_line_rule_breaking": (
+        "Doelfunctie **{objective}**. De vuistregel van nu komt lager uit ({rule_of_thumb}), maar breekt {broken} "
+        "harde regel(s) van het scenario.",
+        "Objective **{objective}**. Today's rule of thumb scores lower ({rule_of_thumb}) but breaks {broken} hard "
+        "rule(s) of the scenario."),
     "results.reference_plan": ("Dit is een referentieplan ({kind}), beoordeeld met de doelfunctie van het scenario.",
                                "This is a reference plan ({kind}), judged by the scenario's objective."),
     "results.diagnosis": ("**Welke regels moeten wijken**", "**Which rules have to give way**"),
@@ -233,7 +239,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "rata to the queues); green is better."),
     "results.charts": ("In beeld", "At a glance"),
     "results.per_group": ("Kerncijfers per doelgroep", "Key figures per group"),
-    "results.rules_broken": ("Dit plan breekt {n} regel(s) van het scenario.", "This plan breaks {n} rule(s) of the scenario."),
+    "results.rules_broken": ("Dit plan breekt {n} regel(s) van het scenario.",
+                             "This plan breaks {n} rule(s) of the scenario."),
     "results.allocation": ("Toewijzing", "Allocation"),
     "results.all": ("alle", "all"),
     "results.allocation_count": ("{rows} regels, {dwellings} woningen", "{rows} rows, {dwellings} dwellings"),

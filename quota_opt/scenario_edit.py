@@ -20,8 +20,6 @@ from .errors import Problem, ScenarioError
 from .io import SCENARIO_SUFFIXES, load_scenario, scenario_to_dict
 from .schema import Scenario, parse_scenario
 
-ALL = "*"
-"""Selectbox value for 'no restriction' (a rule for all main groups, a cap in every period)."""
 
 ENTITY_KINDS = ("dwelling_types", "main_groups", "corporations", "districts")
 GROUP_FIELDS = ["label", "main_group", "eligible_types", "weight", "target_months",
@@ -123,9 +121,10 @@ def scenario_tables(scenario: Scenario) -> ScenarioTables:
     bounds = _frame(bound_rows, BOUND_COLUMNS, {"dwellings": "Int64"})
 
     supply = supply_pivot(scenario)
-    spreading = _frame([{"dimension": r.dimension, "main_group": r.main_group or ALL, "tolerance": r.tolerance}
+    # an empty main_group or period cell means no restriction: all main groups, every period
+    spreading = _frame([{"dimension": r.dimension, "main_group": r.main_group, "tolerance": r.tolerance}
                         for r in s.rules.spreading], SPREADING_COLUMNS, {"tolerance": "float64"})
-    caps = _frame([{"district": r.district, "main_group": r.main_group or ALL, "period": r.period or ALL,
+    caps = _frame([{"district": r.district, "main_group": r.main_group, "period": r.period,
                     "max_dwellings": r.max_dwellings} for r in s.rules.district_caps],
                   CAP_COLUMNS, {"max_dwellings": "Int64"})
     batches = _frame([{"group": r.group, "dwellings": r.dwellings} for r in s.rules.min_batch],
@@ -237,10 +236,8 @@ def scenario_dict(base: Scenario, tables: ScenarioTables) -> tuple[dict, dict[st
     raw["groups"] = _groups(base, tables, out)
     problems += _bounds(base, tables.bounds, raw["groups"], out)
     raw["supply"] = _supply(periods, tables.supply, out)
-    rules["spreading"] = _rows(tables.spreading, SPREADING_COLUMNS, "rules.spreading", "spreading", out,
-                               nullable={"main_group"})
-    rules["district_caps"] = _rows(tables.district_caps, CAP_COLUMNS, "rules.district_caps", "district_caps",
-                                   out, nullable={"main_group", "period"})
+    rules["spreading"] = _rows(tables.spreading, SPREADING_COLUMNS, "rules.spreading", "spreading", out)
+    rules["district_caps"] = _rows(tables.district_caps, CAP_COLUMNS, "rules.district_caps", "district_caps", out)
     rules["min_batch"] = _rows(tables.min_batch, BATCH_COLUMNS, "rules.min_batch", "min_batch", out)
     raw["rules"] = rules
     # problems about a whole table (realised rows now exceeding an edited supply cell, two
@@ -342,16 +339,13 @@ def _supply(periods: list[str], frame: pd.DataFrame, out: _Raw) -> list[dict]:
     return rows
 
 
-def _rows(frame: pd.DataFrame, columns: list[str], path: str, table: str, out: _Raw,
-          nullable: set[str] = frozenset()) -> list[dict]:
+def _rows(frame: pd.DataFrame, columns: list[str], path: str, table: str, out: _Raw) -> list[dict]:
     rows = []
     for pos, record in enumerate(_records(frame)):
         row = {}
         for column in columns:
             value = record.get(column)
             value = _number(value) if column in ("tolerance", "max_dwellings", "dwellings") else _text(value)
-            if column in nullable and value == ALL:
-                value = None
             row[column] = value
         if all(v is None for v in row.values()):
             continue  # an empty row the user added and left

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import io
+import threading
 import logging
 import math
 import time
@@ -179,8 +180,21 @@ def _unfix(h: highspy.Highs, columns: list[int], lower, upper) -> None:
         h.changeColsBounds(len(idx), idx, lower[idx], upper[idx])
 
 
+HIGHS_LOCK = threading.Lock()
+"""One HiGHS run at a time per process: Pyomo's HiGHS interface redirects the process's
+stdout/stderr file descriptors while it solves, so two concurrent solves (two app sessions)
+would garble each other's logs and can crash."""
+
+
 def run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
               dive_vars: list | None = None) -> SolverRun:
+    """Solve `model` with HiGHS (one solve at a time, see HIGHS_LOCK)."""
+    with HIGHS_LOCK:
+        return _run_highs(model, options, log_stream, dive_vars)
+
+
+def _run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
+               dive_vars: list | None = None) -> SolverRun:
     """Solve `model` with HiGHS and load the best plan into it, if there is one.
 
     With `dive_vars` (the group-level integer columns of the aggregated model), an LP dive
