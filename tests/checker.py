@@ -305,8 +305,8 @@ class Instance:
     def _realised(self, x):
         """Periods 1..fixed_through: x equals the realised allocations, zero where none."""
         out = []
-        fixed = lambda key: self.position.get(key[4], 0) <= self.fixed_through  # noqa: E731
-        for key in {k for k in x if fixed(k)} | set(self.realised):
+        fixed = {k for k in x if self.position.get(k[4], 0) <= self.fixed_through}
+        for key in fixed | set(self.realised):
             if x.get(key, 0) != self.realised.get(key, 0):
                 out.append(Violation("realised", _fmt(key),
                                      abs(x.get(key, 0) - self.realised.get(key, 0))))
@@ -358,7 +358,7 @@ class Instance:
                 start += size
             within, before = 0, 0
             for p in range(1, self.n + 1):
-                now = int(round(cumulative[g, p]))
+                now = round(cumulative[g, p])
                 for arrival, lo, hi in intervals:
                     overlap = max(0, min(hi, now) - max(lo, before))
                     if overlap and arrival != -math.inf and p - arrival <= self.lag[g]:

@@ -32,7 +32,7 @@ def free_choices(instance: Instance) -> list[tuple[tuple, list[str]]]:
     """(cell, groups that may take it) for every cell the optimisation may still use."""
     out = []
     for cell, supply in sorted(instance.supply.items()):
-        c, d, t, p = cell
+        _, _, t, p = cell
         if supply <= 0 or instance.position[p] <= instance.fixed_through:
             continue
         groups = [g for g in instance.groups if t in instance.eligible[g]]

@@ -18,7 +18,7 @@ WEIGHTS = [0.0, 0.5, 1.0, 2.0, 3.0]
 TOLERANCES = [0.0, 0.1, 0.25, 0.5, 1.0]
 QUOTA_WEIGHTS = [0.0, 0.5, 1.0]
 REWARDS = [0.0, 0.01, 0.1]
-ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- éß"
+ID_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- éß*"
 
 
 def chance(draw, probability: float) -> bool:
@@ -55,7 +55,8 @@ def scenarios(draw, *, max_groups: int = 3, max_types: int = 2, max_corporations
         group = {
             "id": f"g{k}",
             "main_group": draw(st.sampled_from(main_groups)),
-            "eligible_types": draw(st.lists(st.sampled_from(types), min_size=1, unique=True)),
+            "eligible_types": draw(st.lists(st.sampled_from(types), unique=True,
+                                            min_size=0 if chance(draw, 0.05) else 1)),
             "waiting_start": waiting,
             "overdue_start": draw(st.integers(0, waiting)),
             "inflow": draw(st.lists(st.integers(0, 4), min_size=n_periods, max_size=n_periods)),
@@ -172,8 +173,8 @@ def realised_parts(draw, scenario: dict) -> dict:
 def micro_scenarios(**overrides) -> st.SearchStrategy[dict]:
     """Scenarios for the brute-force oracle: <= 4 cells of <= 2 dwellings, <= 2 groups,
     so at most 8 allocation keys."""
-    options = dict(max_groups=2, max_periods=2, max_supply=2, min_supply=1, max_cells=4)
-    options.update(overrides)
+    options = {"max_groups": 2, "max_periods": 2, "max_supply": 2, "min_supply": 1,
+               "max_cells": 4, **overrides}
     return scenarios(**options)
 
 
@@ -198,9 +199,20 @@ def relabellings(draw, scenario: dict) -> tuple[dict, dict]:
     return mapping, draw(st.integers(0, 2**32 - 1))
 
 
+def scenarios_with_relabelling(**options) -> st.SearchStrategy[tuple[dict, tuple[dict, int]]]:
+    """(scenario, (renaming, shuffle seed)) pairs for the invariance property."""
+    return scenarios(**options).flatmap(lambda raw: st.tuples(st.just(raw), relabellings(raw)))
+
+
+def identity_mapping(scenario: dict) -> dict[str, dict[str, str]]:
+    """The renaming that renames nothing; start from it to rename a few ids by hand."""
+    return {kind: {i: i for i in ids_of(scenario, kind)} for kind in ID_KINDS}
+
+
 def relabel(scenario: dict, mapping: dict[str, dict[str, str]], seed: int) -> dict:
-    """The same scenario with every id renamed, the entity lists (not the periods) and the
-    supply rows shuffled, and some supply rows split into two rows of the same cell."""
+    """The same scenario with every id renamed, the entity lists (not the periods), the
+    supply rows and the realised rows shuffled, and some of those rows split in two rows of
+    the same cell or key (spec §2: such rows add up)."""
     rng = random.Random(seed)
     s = copy.deepcopy(scenario)
     period, dtype = mapping["periods"], mapping["dwelling_types"]
@@ -208,7 +220,8 @@ def relabel(scenario: dict, mapping: dict[str, dict[str, str]], seed: int) -> di
                                mapping["districts"], mapping["groups"])
     s["periods"] = [period[p] for p in s["periods"]]
     for kind in ("dwelling_types", "main_groups", "corporations", "districts"):
-        s[kind] = [{**item, "id": mapping[kind][item["id"]]} for item in s[kind]]
+        s[kind] = [{**item, "id": mapping[kind][str(item["id"])]} if isinstance(item, dict)
+                   else mapping[kind][str(item)] for item in s[kind]]
         rng.shuffle(s[kind])
 
     def renamed_row(row: dict) -> dict:
@@ -250,6 +263,13 @@ def relabel(scenario: dict, mapping: dict[str, dict[str, str]], seed: int) -> di
         batch["group"] = group[batch["group"]]
     if s.get("realised"):
         s["realised"]["fixed_through"] = period[s["realised"]["fixed_through"]]
-        s["realised"]["allocations"] = [renamed_row(r) for r in s["realised"]["allocations"]]
-        rng.shuffle(s["realised"]["allocations"])
+        rows = []
+        for row in map(renamed_row, s["realised"]["allocations"]):
+            if row["dwellings"] >= 2 and rng.random() < 0.5:  # rows of one key add up
+                part = rng.randint(1, row["dwellings"] - 1)
+                rows += [{**row, "dwellings": part}, {**row, "dwellings": row["dwellings"] - part}]
+            else:
+                rows.append(row)
+        rng.shuffle(rows)
+        s["realised"]["allocations"] = rows
     return s
