@@ -5,6 +5,7 @@ giving a group more than it has waiting. Realised periods keep what was realised
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 
 from .data import AllocationKey, ModelData
 
@@ -42,13 +43,16 @@ def rule_of_thumb(data: ModelData) -> dict[AllocationKey, int]:
     """The allocation today's practice would make (see module docstring)."""
     allocation: dict[AllocationKey, int] = dict(data.realised)
     housed = {g: 0 for g in data.groups}
+    frozen_in = {p: defaultdict(int) for p in data.periods}
     for key, n in data.realised.items():
-        housed[key[0]] += n
+        frozen_in[key[4]][key[0]] += n
     fixed = set(data.fixed_periods)
     cells_by_period: dict[str, list] = {p: [] for p in data.periods}
     for cell, keys in data.free_keys_by_cell.items():
         cells_by_period[cell[3]].append((cell, keys))
     for p in data.periods:
+        for g, n in frozen_in[p].items():
+            housed[g] += n
         if p in fixed:
             continue
         queue = {g: max(0, data.arrived[g, p] - housed[g]) for g in data.groups}
@@ -56,7 +60,7 @@ def rule_of_thumb(data: ModelData) -> dict[AllocationKey, int]:
         for cell, keys in cells_by_period[p]:
             takers = {k[0]: k for k in keys}
             split = split_largest_remainder(
-                data.supply[cell], {g: queue[g] for g in takers}, {g: room[g] for g in takers})
+                data.residual[cell], {g: queue[g] for g in takers}, {g: room[g] for g in takers})
             for g, n in split.items():
                 if n:
                     allocation[takers[g]] = n

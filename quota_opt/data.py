@@ -38,10 +38,20 @@ class ModelData:
     supply: dict[Cell, int] = field(init=False)
     """S[c,d,t,p], rows of the same cell added up; zero cells left out."""
     fixed_periods: list[str] = field(init=False)
+    committed_periods: list[str] = field(init=False)
+    """The commitment lag: periods after fixed_through fixed at the previous plan."""
     realised: dict[AllocationKey, int] = field(init=False)
-    """x fixed by spec §3 rule 7 (periods up to fixed_through); zero where absent."""
+    """Frozen x: spec §3 rule 7 (periods up to fixed_through, zero where absent), plus the
+    previous plan in the commitment lag for groups that are not self-searching."""
+    committed: dict[AllocationKey, int] = field(init=False)
+    """The part of `realised` that comes from the previous plan (the commitment lag)."""
+    previous: dict[AllocationKey, int] = field(init=False)
+    """The previous plan, all periods (empty without one)."""
+    residual: dict[Cell, int] = field(init=False)
+    """Supply of each cell of an unfixed period minus what is frozen in it."""
     free_keys: list[AllocationKey] = field(init=False)
-    """x the optimisation chooses: eligible type, supply > 0, period not fixed."""
+    """x the optimisation chooses: eligible type, residual supply > 0, period not fixed (and in
+    the commitment lag, self-searching groups only)."""
 
     def __post_init__(self) -> None:
         s = self.scenario
@@ -66,21 +76,30 @@ class ModelData:
         if s.realised is not None:
             last = self.periods.index(s.realised.fixed_through)
             self.fixed_periods = self.periods[: last + 1]
+            self.committed_periods = self.periods[last + 1: last + 1 + s.realised.commit_lag]
         else:
-            self.fixed_periods = []
-        fixed = set(self.fixed_periods)
-        self.realised = defaultdict(int)
-        for a in (s.realised.allocations if s.realised else []):
-            self.realised[a.group, a.dwelling_type, a.corporation, a.district, a.period] += a.dwellings
-        self.realised = {k: n for k, n in self.realised.items() if n > 0}
+            self.fixed_periods, self.committed_periods = [], []
+        fixed, committed = set(self.fixed_periods), set(self.committed_periods)
+        self.previous = _summed(s.previous_plan or [])
+        self_searching = {g.id for g in s.groups if g.self_searching}
+        self.committed = {k: n for k, n in self.previous.items()
+                          if k[4] in committed and k[0] not in self_searching}
+        self.realised = _summed(s.realised.allocations if s.realised else [])
+        for k, n in self.committed.items():
+            self.realised[k] = self.realised.get(k, 0) + n
+        self.residual = {cell: n for cell, n in self.supply.items() if cell[3] not in fixed}
+        for (g, t, c, d, p), n in self.committed.items():
+            self.residual[c, d, t, p] = self.residual.get((c, d, t, p), 0) - n
+        self.residual = {cell: n for cell, n in self.residual.items() if n > 0}
         eligible_groups = defaultdict(list)
         for g in s.groups:
             for t in g.eligible_types:
                 eligible_groups[t].append(g.id)
         self.free_keys = [
             (g, t, c, d, p)
-            for (c, d, t, p) in self.supply if p not in fixed
+            for (c, d, t, p) in self.residual
             for g in eligible_groups.get(t, [])
+            if p not in committed or g in self_searching
         ]
         period_order = {p: k for k, p in enumerate(self.periods)}
         group_order = {g: k for k, g in enumerate(self.groups)}
@@ -156,9 +175,8 @@ class ModelData:
         bound = sum(n for k, n in self.realised.items() if k[0] in members and k[position] == element)
         types = {t for g in self.scenario.groups if g.id in members for t in g.eligible_types}
         cell_position = 0 if dimension == "corporation" else 1
-        fixed = set(self.fixed_periods)
-        bound += sum(n for cell, n in self.supply.items()
-                     if cell[cell_position] == element and cell[2] in types and cell[3] not in fixed)
+        bound += sum(n for cell, n in self.residual.items()
+                     if cell[cell_position] == element and cell[2] in types)
         if dimension == "district":
             for cap in self.scenario.rules.district_caps:
                 applies = cap.main_group is None or cap.main_group == main_group
@@ -177,7 +195,7 @@ class ModelData:
         corporation plus the group's realised dwellings there, and (tight) no more than its
         arrivals or max_housed. A tight M keeps the min-batch LP relaxation strong."""
         spec = self.scenario.group(group)
-        eligible = sum(self.supply[c, d, t, p] for (g, t, c, d, p) in self.free_keys
+        eligible = sum(self.residual[c, d, t, p] for (g, t, c, d, p) in self.free_keys
                        if g == group and c == corporation)
         realised = sum(n for k, n in self.realised.items() if k[0] == group and k[2] == corporation)
         if not tight:
@@ -186,6 +204,14 @@ class ModelData:
         if spec.max_housed is not None:
             bound = min(bound, max(spec.max_housed, realised))
         return bound
+
+
+def _summed(rows) -> dict[AllocationKey, int]:
+    """Allocation rows -> {(g,t,c,d,p): dwellings}, rows of one key added up, zeros left out."""
+    out: dict[AllocationKey, int] = defaultdict(int)
+    for a in rows:
+        out[a.group, a.dwelling_type, a.corporation, a.district, a.period] += a.dwellings
+    return {k: n for k, n in out.items() if n > 0}
 
 
 def floor_tolerant(value: float) -> int:

@@ -153,7 +153,8 @@ def _ordinary_mode(path: Path) -> int:
 
 _ENTITY_SHEETS = ("dwelling_types", "main_groups", "corporations", "districts")
 _GROUP_COLUMNS = ["id", "label", "main_group", "weight", "target_months",
-                  "waiting_start", "overdue_start", "quota", "min_housed", "max_housed", "notes"]
+                  "waiting_start", "overdue_start", "quota", "min_housed", "max_housed", "notes",
+                  "self_searching"]
 _SCENARIO_FIELDS = ["schema_version", "name", "municipality", "year", "description",
                     "months_per_period", "target_months"]
 ALLOCATION_COLUMNS = ["group", "dwelling_type", "corporation", "district", "period", "dwellings"]
@@ -167,6 +168,7 @@ def write_scenario_workbook(scenario: Scenario, handle) -> None:
     fields = [(k, getattr(s, k)) for k in _SCENARIO_FIELDS]
     if s.realised is not None:
         fields.append(("fixed_through", s.realised.fixed_through))
+        fields.append(("commit_lag", s.realised.commit_lag))
     sheets: dict[str, pd.DataFrame] = {
         "scenario": pd.DataFrame(fields, columns=["field", "value"]),
         "notes": pd.DataFrame({"note": s.notes}),
@@ -185,16 +187,19 @@ def write_scenario_workbook(scenario: Scenario, handle) -> None:
             per_period.append({
                 "group": g.id, "period": p, "inflow": g.inflow[k],
                 "min_housed": (g.min_housed_per_period or [None] * len(s.periods))[k],
-                "max_housed": (g.max_housed_per_period or [None] * len(s.periods))[k]})
+                "max_housed": (g.max_housed_per_period or [None] * len(s.periods))[k],
+                "forecast_uptake": (g.forecast_uptake or [None] * len(s.periods))[k]})
     sheets["group_periods"] = pd.DataFrame(
-        per_period, columns=["group", "period", "inflow", "min_housed", "max_housed"])
+        per_period, columns=["group", "period", "inflow", "min_housed", "max_housed", "forecast_uptake"])
     sheets["min_cumulative"] = pd.DataFrame(
         [{"group": g.id, **m.model_dump()} for g in s.groups for m in (g.min_cumulative or [])],
         columns=["group", "period", "dwellings"])
     sheets["supply"] = pd.DataFrame([r.model_dump() for r in s.supply],
                                     columns=["corporation", "district", "dwelling_type", "period", "dwellings"])
     sheets["rules"] = pd.DataFrame([("quota_weight", s.rules.quota_weight),
-                                    ("housing_reward", s.rules.housing_reward)], columns=["field", "value"])
+                                    ("housing_reward", s.rules.housing_reward),
+                                    ("stability_weight", s.rules.stability_weight),
+                                    ("objective", s.rules.objective)], columns=["field", "value"])
     sheets["spreading"] = pd.DataFrame([r.model_dump() for r in s.rules.spreading],
                                        columns=["dimension", "main_group", "tolerance"])
     sheets["district_caps"] = pd.DataFrame([r.model_dump() for r in s.rules.district_caps],
@@ -204,6 +209,9 @@ def write_scenario_workbook(scenario: Scenario, handle) -> None:
     sheets["realised"] = pd.DataFrame(
         [r.model_dump() for r in (s.realised.allocations if s.realised else [])],
         columns=ALLOCATION_COLUMNS)
+    if s.previous_plan is not None:
+        sheets["previous_plan"] = pd.DataFrame([r.model_dump() for r in s.previous_plan],
+                                               columns=ALLOCATION_COLUMNS)
     with pd.ExcelWriter(handle, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
@@ -246,11 +254,13 @@ def _raw_from_workbook(path: Path) -> dict:
         raise ValueError(f"no sheet 'scenario' (sheets: {', '.join(sheets)}); "
                          "expected a workbook saved by quota-opt")
     raw: dict[str, Any] = {}
-    fixed_through = None
+    fixed_through, commit_lag = None, None
     for row in _records(sheets["scenario"]):
         field, value = row.get("field"), row.get("value")
         if field == "fixed_through":
             fixed_through = value
+        elif field == "commit_lag":
+            commit_lag = value
         elif field is not None and value is not None:
             raw[str(field)] = value
     if "notes" in sheets:
@@ -276,10 +286,11 @@ def _raw_from_workbook(path: Path) -> dict:
         group["eligible_types"] = types_of.get(str(r.get("id")), [])
         rows = per_period.get(str(r.get("id")), [])
         group["inflow"] = [x.get("inflow") for x in rows]
-        for key in ("min_housed", "max_housed"):
+        for key, target in (("min_housed", "min_housed_per_period"),
+                            ("max_housed", "max_housed_per_period"), ("forecast_uptake", "forecast_uptake")):
             values = [x.get(key) for x in rows]
             if any(v is not None for v in values):
-                group[f"{key}_per_period"] = values
+                group[target] = values
         if str(r.get("id")) in cumulative:
             group["min_cumulative"] = cumulative[str(r.get("id"))]
         groups.append(group)
@@ -294,4 +305,8 @@ def _raw_from_workbook(path: Path) -> dict:
     realised_rows = _records(sheets.get("realised", pd.DataFrame()))
     if fixed_through is not None or realised_rows:
         raw["realised"] = {"fixed_through": fixed_through, "allocations": realised_rows}
+        if commit_lag is not None:
+            raw["realised"]["commit_lag"] = commit_lag
+    if "previous_plan" in sheets:
+        raw["previous_plan"] = _records(sheets["previous_plan"])
     return raw

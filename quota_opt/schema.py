@@ -83,6 +83,12 @@ class Group(StrictModel):
     min_cumulative: list[CumulativeMinimum] | None = None
     notes: str | None = None
     """Extension: free text, e.g. where the numbers come from."""
+    self_searching: bool = False
+    """Extension: the group finds dwellings itself (like urgent cases on WoningNet); its uptake
+    per period is `forecast_uptake`, fixed within the commitment lag and an upper bound after
+    it (the steering group can only lower it, by exposing fewer dwellings to the group)."""
+    forecast_uptake: list[NonNegativeInt] | None = None
+    """Extension: forecast dwellings taken per period by a self-searching group."""
 
     @field_validator("min_housed_per_period", "max_housed_per_period")
     @classmethod
@@ -139,6 +145,12 @@ class Rules(StrictModel):
     spreading: list[SpreadingRule] = Field(default_factory=list)
     district_caps: list[DistrictCap] = Field(default_factory=list)
     min_batch: list[MinBatch] = Field(default_factory=list)
+    stability_weight: NonNegativeFloat = 0.1
+    """Extension: cost per dwelling of changing a contingent (group, corporation, dwelling type,
+    period) against `previous_plan`; applies only when a previous plan is given."""
+    objective: Literal["weighted", "fair"] = "weighted"
+    """Extension: `fair` first minimises the largest overdue share over groups, then the
+    weighted objective within that."""
 
     @field_validator("spreading", "district_caps", "min_batch", mode="before")
     @classmethod
@@ -162,6 +174,9 @@ class Realised(StrictModel):
 
     fixed_through: Id
     allocations: list[Allocation] = Field(default_factory=list)
+    commit_lag: NonNegativeInt = 0
+    """Extension: the next `commit_lag` periods after fixed_through are fixed at
+    `previous_plan` (offers already in the pipeline); self-searching groups take their forecast."""
 
     @field_validator("allocations", mode="before")
     @classmethod
@@ -191,6 +206,9 @@ class Scenario(StrictModel):
     supply: list[SupplyRow] = Field(default_factory=list)
     rules: Rules = Field(default_factory=Rules)
     realised: Realised | None = None
+    previous_plan: list[Allocation] | None = None
+    """Extension: the plan adopted before this re-solve (allocation.csv rows): the commitment
+    lag is fixed at it, plan stability is measured against it, and it seeds the solver."""
 
     @field_validator("rules", mode="before")
     @classmethod
@@ -427,6 +445,66 @@ def cross_field_problems(raw: dict) -> list[Problem]:
             problems.append(Problem("rules.min_batch", "more than one min_batch for the group", g))
 
     problems.extend(_realised_problems(raw, known, order, check_ref))
+    problems.extend(_mid_year_problems(raw, order, n_periods, periods, check_ref))
+    return problems
+
+
+def _mid_year_problems(raw, order, n_periods, periods, check_ref) -> list[Problem]:
+    """The extensions of the mid-year re-solve: self-searching groups, the previous plan and
+    the commitment lag."""
+    problems: list[Problem] = []
+    self_searching = set()
+    for i, group in enumerate(_list(raw, "groups")):
+        if not isinstance(group, dict):
+            continue
+        where = f"groups[{i}]" + (f" ({group['id']})" if _as_id(group.get("id")) else "")
+        forecast = group.get("forecast_uptake")
+        if group.get("self_searching") is True:
+            self_searching.add(_as_id(group.get("id")))
+            if forecast is None:
+                problems.append(Problem(f"{where}.forecast_uptake",
+                                        "a self-searching group needs a forecast uptake per period", None))
+        if isinstance(forecast, list) and len(forecast) != n_periods:
+            problems.append(Problem(
+                f"{where}.forecast_uptake",
+                f"{len(forecast)} entries, expected {n_periods} (one per period: {', '.join(periods)})",
+                forecast))
+    previous = raw.get("previous_plan")
+    for i, row in enumerate(previous if isinstance(previous, list) else []):
+        if isinstance(row, dict):
+            where = f"previous_plan[{i}]"
+            for key, kind in (("group", "groups"), ("dwelling_type", "dwelling_types"),
+                              ("corporation", "corporations"), ("district", "districts"),
+                              ("period", "periods")):
+                check_ref(f"{where}.{key}", row.get(key), kind)
+    realised = raw.get("realised") if isinstance(raw.get("realised"), dict) else {}
+    lag = _int(realised.get("commit_lag", 0))
+    fixed_through = _as_id(realised.get("fixed_through"))
+    if lag and fixed_through in order:
+        if order[fixed_through] + lag >= n_periods:
+            problems.append(Problem("realised.commit_lag",
+                                    f"reaches past the last period ({periods[-1]}): nothing left to plan", lag))
+        if not isinstance(previous, list):
+            problems.append(Problem("realised.commit_lag",
+                                    "needs previous_plan: the lag periods are fixed at the previous plan", lag))
+    if lag and fixed_through in order and isinstance(previous, list):
+        committed = {periods[k] for k in range(order[fixed_through] + 1, min(order[fixed_through] + 1 + lag, n_periods))}
+        supply: dict[tuple, int] = defaultdict(int)
+        for row in _list(raw, "supply"):
+            if isinstance(row, dict) and _int(row.get("dwellings")) is not None:
+                supply[tuple(_as_id(row.get(k)) for k in ("corporation", "district", "dwelling_type", "period"))] += _int(row["dwellings"])
+        used: dict[tuple, int] = defaultdict(int)
+        for row in previous:
+            if isinstance(row, dict) and _as_id(row.get("period")) in committed \
+                    and _as_id(row.get("group")) not in self_searching and _int(row.get("dwellings")) is not None:
+                used[tuple(_as_id(row.get(k)) for k in ("corporation", "district", "dwelling_type", "period"))] += _int(row["dwellings"])
+        for cell, amount in used.items():
+            if amount > supply.get(cell, 0):
+                c, d, t, p = cell
+                problems.append(Problem(
+                    "previous_plan", f"the committed allocations (commit lag) exceed the supply of cell "
+                    f"corporation={c}, district={d}, dwelling_type={t}, period={p} ({supply.get(cell, 0)} offered)",
+                    amount))
     return problems
 
 

@@ -187,20 +187,21 @@ would garble each other's logs and can crash."""
 
 
 def run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
-              dive_vars: list | None = None) -> SolverRun:
+              dive_vars: list | None = None, start: list | None = None) -> SolverRun:
     """Solve `model` with HiGHS (one solve at a time, see HIGHS_LOCK)."""
     with HIGHS_LOCK:
-        return _run_highs(model, options, log_stream, dive_vars)
+        return _run_highs(model, options, log_stream, dive_vars, start)
 
 
 def _run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
-               dive_vars: list | None = None) -> SolverRun:
+               dive_vars: list | None = None, start: list | None = None) -> SolverRun:
     """Solve `model` with HiGHS and load the best plan into it, if there is one.
 
     With `dive_vars` (the group-level integer columns of the aggregated model), an LP dive
     first rounds those columns and hands them to HiGHS as a partial MIP start, which HiGHS
     completes; on this model the LP bound is usually the optimum, so the start lets HiGHS
-    prove optimality at the root."""
+    prove optimality at the root. `start` ((variable, value) pairs, e.g. the previous plan)
+    is handed over instead when given."""
     solver = Highs()
     if not solver.available():
         raise RuntimeError("HiGHS (highspy) is not installed")
@@ -208,7 +209,15 @@ def _run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
     tee = [log] + ([log_stream] if log_stream is not None else [])
     solver_options = {"mip_rel_gap": options.mip_gap, "output_flag": True, **options.solver_options}
     started = time.perf_counter()
-    if dive_vars:
+    if start:
+        solver.set_instance(model)
+        column = solver._pyomo_var_to_solver_var_map
+        pairs = [(column[id(v)], float(value)) for v, value in start if id(v) in column]
+        if pairs:
+            idx = np.array([j for j, _ in pairs], dtype=np.int32)
+            solver._solver_model.setSolution(len(idx), idx, np.array([v for _, v in pairs]))
+        log.write(f"quota-opt: MIP start from the previous plan ({len(pairs)} columns)\n")
+    elif dive_vars:
         solver.set_instance(model)
         h = solver._solver_model  # the highspy object behind Pyomo's persistent interface
         h.setOptionValue("output_flag", False)

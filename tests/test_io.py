@@ -40,7 +40,8 @@ RICH = {
          "min_housed_per_period": [None, 2, None], "max_housed_per_period": [20, None, 18],
          "min_cumulative": [{"period": "2026-Q2", "dwellings": 8},
                             {"period": "2026-Q3", "dwellings": 12}],
-         "notes": "Numbers from the Omslagroute monitor."},
+         "notes": "Numbers from the Omslagroute monitor.",
+         "self_searching": True, "forecast_uptake": [4, 3, 2]},
         {"id": "families", "main_group": "without_support", "eligible_types": ["family"],
          "inflow": [2, 0, 3]},
         {"id": "nobody_fits", "label": "No eligible type yet", "main_group": "without_support",
@@ -64,13 +65,21 @@ RICH = {
             {"district": "nieuw_west", "main_group": None, "period": "2026-Q1", "max_dwellings": 0},
         ],
         "min_batch": [{"group": "families", "dwellings": 3}],
+        "stability_weight": 0.2,
+        "objective": "fair",
     },
     "realised": {"fixed_through": "2026-Q1", "allocations": [
         {"group": "mobw_adults", "dwelling_type": "studio", "corporation": "c1",
          "district": "nieuw_west", "period": "2026-Q1", "dwellings": 4},
         {"group": "families", "dwelling_type": "studio", "corporation": "c1",
          "district": "nieuw_west", "period": "2026-Q1", "dwellings": 1},
-    ]},
+    ], "commit_lag": 1},
+    "previous_plan": [
+        {"group": "families", "dwelling_type": "family", "corporation": "c2",
+         "district": "centrum", "period": "2026-Q2", "dwellings": 2},
+        {"group": "mobw_adults", "dwelling_type": "studio", "corporation": "c2",
+         "district": "nieuw_west", "period": "2026-Q3", "dwellings": 5},
+    ],
 }
 
 
@@ -138,6 +147,7 @@ def _comma_in_an_id(raw):
     raw["dwelling_types"][1] = {"id": "family, ground floor"}
     raw["groups"][1]["eligible_types"] = ["family, ground floor", "studio"]
     raw["supply"][2]["dwelling_type"] = "family, ground floor"
+    raw["previous_plan"][0]["dwelling_type"] = "family, ground floor"
 
 
 def _id_na(raw):
@@ -146,6 +156,9 @@ def _id_na(raw):
         if row["district"] == "centrum":
             row["district"] = "NA"
     raw["rules"]["district_caps"][1]["district"] = "NA"
+    for row in raw["previous_plan"]:
+        if row["district"] == "centrum":
+            row["district"] = "NA"
 
 
 def _label_na(raw):

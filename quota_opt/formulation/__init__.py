@@ -12,6 +12,9 @@ import pyomo.environ as pyo
 from ..data import ModelData
 from .aggregation import add_aggregated_variables, add_class_link_and_capacity, disaggregate
 from .bounds import add_group_bounds
+from .fairness import add_fairness
+from .self_searching import add_uptake
+from .stability import add_stability
 from .district_caps import add_district_caps
 from .min_batch import add_min_batch
 from .objective import add_objective, add_quota_deviation, objective_terms
@@ -51,6 +54,9 @@ def build_model(data: ModelData, elastic: bool = False, formulation: str = "refe
     add_spreading(m, data)             # rule 4
     add_district_caps(m, data)         # rule 5
     add_min_batch(m, data)             # rule 6
+    add_uptake(m, data)                # extension: self-searching groups
+    add_stability(m, data)             # extension: plan stability
+    add_fairness(m, data)              # extension: fair objective
     # rule 7 (realised) freezes x by bounds in add_variables
     add_quota_deviation(m, data)
     add_objective(m, data)

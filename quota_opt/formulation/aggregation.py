@@ -43,11 +43,15 @@ class AggregationPlan:
 
 def plan_aggregation(data: ModelData) -> AggregationPlan:
     """Classes and the level each must be tracked at (see module docstring)."""
+    from .stability import stability_active
+
     s = data.scenario
     batch = {b.group for b in s.rules.min_batch if b.dwellings > 1}
+    if stability_active(data):  # contingents are per group and corporation
+        batch = {g.id for g in s.groups}
     classes: dict[str, list[str]] = {}
     for g in s.groups:
-        cid = f"batch:{g.id}" if g.id in batch else f"main:{g.main_group}"
+        cid = f"group:{g.id}" if g.id in batch else f"main:{g.main_group}"
         classes.setdefault(cid, []).append(g.id)
     class_of = {g: cid for cid, gs in classes.items() for g in gs}
     main_of_class = {cid: data.main_group_of[gs[0]] for cid, gs in classes.items()}
@@ -62,7 +66,7 @@ def plan_aggregation(data: ModelData) -> AggregationPlan:
     for cap in s.rules.district_caps:
         for cid in members(cap.main_group):
             needs[cid].add(DISTRICT)
-    for g in batch:
+    for g in batch:  # min batch and contingents are per corporation
         needs[class_of[g]].add(CORPORATION)
     level = {}
     for cid, need in needs.items():
@@ -156,24 +160,32 @@ class AggregatedView:
     def everything(self):
         return pyo.quicksum(self.m.z[k] for k in self.m.z_index) + self._realised_by["all"][None]
 
+    def contingent(self, group, corporation, dwelling_type, period):
+        """Needs the group in a class of its own tracked by corporation (plan_aggregation
+        arranges it when plan stability is on)."""
+        cid = self.plan.class_of[group]
+        keys = [k for k in self._u_by_location.get((cid, CORPORATION, corporation), [])
+                if k[1] == dwelling_type and k[4] == period]
+        realised = sum(n for (g, t, c, d, p), n in self.data.realised.items()
+                       if g == group and c == corporation and t == dwelling_type and p == period)
+        return pyo.quicksum(self.m.u[k] for k in keys) + realised
+
 
 def add_aggregated_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
     """z[g,t,p] (`assigned`), u[k,t,loc,p] (`class_assigned`) and H, O as in the reference."""
     plan = plan_aggregation(data)
     m.plan = plan
-    fixed = set(data.fixed_periods)
     supply_tp: dict[tuple[str, str], int] = defaultdict(int)
     supply_at: dict[str, dict] = {lvl: defaultdict(int) for lvl in (CELL, CORPORATION, DISTRICT)}
-    for cell, n in data.supply.items():
+    for cell, n in data.residual.items():
         t, p = cell[2], cell[3]
-        if p in fixed:
-            continue
         supply_tp[t, p] += n
         for lvl in supply_at:
             supply_at[lvl][location_of(cell, lvl), t, p] += n
     m.supply_tp, m.supply_at = dict(supply_tp), {k: dict(v) for k, v in supply_at.items()}
     eligible = {g.id: g.eligible_types for g in data.scenario.groups}
-    z_index = [(g, t, p) for g in data.groups for p in data.periods if p not in fixed
+    free_group_periods = {(k[0], k[4]) for k in data.free_keys}
+    z_index = [(g, t, p) for g in data.groups for p in data.periods if (g, p) in free_group_periods
                for t in eligible[g] if supply_tp.get((t, p), 0) > 0]
     m.z_index = pyo.Set(initialize=z_index, dimen=3, ordered=True)
     m.z = pyo.Var(m.z_index, domain=pyo.NonNegativeIntegers, bounds=lambda model, g, t, p: (0, supply_tp[t, p]))
@@ -222,7 +234,7 @@ def add_class_link_and_capacity(m: pyo.ConcreteModel, data: ModelData) -> None:
             at_middle[(c, ANY) if middle == CORPORATION else (ANY, d), t, p].append(k)
     # a row with one column is that column's bound already
     add_rows(m, "supply_limit", {
-        cell: (None, pyo.quicksum(m.u[k] for k in keys), data.supply[cell])
+        cell: (None, pyo.quicksum(m.u[k] for k in keys), data.residual[cell])
         for cell, keys in at_cell.items() if len(keys) > 1})
     if middle is not None:
         add_rows(m, f"supply_limit_{middle}", {
@@ -248,7 +260,7 @@ def disaggregate(m: pyo.ConcreteModel, data: ModelData) -> dict[AllocationKey, i
     """x[g,t,c,d,p] from a solved aggregated model (see module docstring); exact and integral."""
     plan = m.plan
     allocation: dict[AllocationKey, int] = dict(data.realised)
-    residual = {cell: n for cell, n in data.supply.items() if cell[3] not in set(data.fixed_periods)}
+    residual = dict(data.residual)
     cells_of = defaultdict(list)  # (level, loc, t, p) -> cells
     for cell in residual:
         for lvl in (CELL, CORPORATION, DISTRICT, TOTAL):

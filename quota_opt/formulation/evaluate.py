@@ -53,6 +53,21 @@ def load_allocation(m: pyo.ConcreteModel, allocation: dict[AllocationKey, int]) 
         housed = pyo.value(con.body)
         m.quota_excess[g].set_value(max(0.0, housed - pyo.value(con.lower)))
         m.quota_shortfall[g].set_value(max(0.0, pyo.value(con.lower) - housed))
+    for key, con in m.contingent_change_definition.items():
+        m.change_up[key].set_value(0)
+        m.change_down[key].set_value(0)
+        contingent = pyo.value(con.body)
+        m.change_up[key].set_value(max(0.0, contingent - pyo.value(con.lower)))
+        m.change_down[key].set_value(max(0.0, pyo.value(con.lower) - contingent))
+    if hasattr(m, "largest_overdue_share"):
+        shares = [0.0]
+        for g, con in m.overdue_share_limit.items():  # body = sum O - s * sum Due
+            m.largest_overdue_share.set_value(0)
+            overdue = pyo.value(con.body)
+            m.largest_overdue_share.set_value(1)
+            at_risk = overdue - pyo.value(con.body)
+            shares.append(overdue / at_risk if at_risk else 0.0)
+        m.largest_overdue_share.set_value(max(shares), skip_validation=True)
     for key, con in m.min_batch_lower.items():
         m.uses_corporation[key].set_value(0)
         m.uses_corporation[key].set_value(1 if pyo.value(con.body) > 0.5 else 0)

@@ -37,6 +37,8 @@ def objective_terms(m: pyo.ConcreteModel, data: ModelData) -> dict[str, object]:
         "quota_deviation": rules.quota_weight * pyo.quicksum(
             m.quota_excess[g] + m.quota_shortfall[g] for g in m.quota_excess.index_set()),
         "housing_reward": -rules.housing_reward * m.view.everything(),
+        "stability": rules.stability_weight * pyo.quicksum(
+            m.change_up[k] + m.change_down[k] for k in m.change_up.index_set()),
     }
 
 
@@ -50,3 +52,6 @@ def add_objective(m: pyo.ConcreteModel, data: ModelData) -> None:
         return
     terms = objective_terms(m, data)
     m.objective = pyo.Objective(expr=sum(terms.values()), sense=pyo.minimize)
+    if hasattr(m, "largest_overdue_share"):  # the fair objective's first stage
+        m.objective.deactivate()
+        m.fairness_objective = pyo.Objective(expr=m.largest_overdue_share, sense=pyo.minimize)

@@ -20,7 +20,7 @@ def add_variables(m: pyo.ConcreteModel, data: ModelData) -> None:
         if (g, t, c, d, p) in data.realised:
             n = data.realised[g, t, c, d, p]
             return (n, n)
-        return (0, data.supply[c, d, t, p])
+        return (0, data.residual[c, d, t, p])
 
     m.allocated = pyo.Var(m.allocation_index, domain=pyo.NonNegativeIntegers, bounds=allocated_bounds)
     group_periods = [(g, p) for g in data.groups for p in data.periods]

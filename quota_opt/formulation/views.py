@@ -58,3 +58,15 @@ class ReferenceView:
 
     def everything(self):
         return self._sum(self.data.keys)
+
+    @cached_property
+    def _contingent_keys(self):
+        out = defaultdict(list)
+        for key in self.data.keys:
+            g, t, c, d, p = key
+            out[g, c, t, p].append(key)
+        return out
+
+    def contingent(self, group: str, corporation: str, dwelling_type: str, period: str):
+        """sum_d x[g,t,c,d,p]: what corporation c gives group g of type t in period p"""
+        return self._sum(self._contingent_keys.get((group, corporation, dwelling_type, period), []))
