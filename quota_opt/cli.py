@@ -64,6 +64,40 @@ def build_parser() -> argparse.ArgumentParser:
                             "corporation, district and period); both give the spec's optimum")
     solve.add_argument("--log", action="store_true", help="print HiGHS's log to stderr")
     solve.add_argument("--quiet", action="store_true", help="print no KPI table")
+    solve.add_argument("--objective", choices=["weighted", "fair"], default=None,
+                       help="override the scenario's objective: weighted (spec §3) or fair (first the "
+                            "largest overdue share over groups, then the weighted objective)")
+    solve.add_argument("--explain", action="store_true",
+                       help="also compute the marginal value of one more dwelling per type and period "
+                            "and of each binding rule (one re-solve each)")
+    resolve = commands.add_parser(
+        "resolve", parents=[], help="re-plan the rest of the year from what was allocated so far")
+    resolve.add_argument("scenario", type=Path)
+    resolve.add_argument("--realised", type=Path, required=True, metavar="FILE",
+                         help="allocations made so far (CSV or xlsx with allocation.csv's columns); an "
+                              "xlsx may hold a sheet 'updates' (group, field, period, value)")
+    resolve.add_argument("--fixed-through", required=True, metavar="PERIOD",
+                         help="the last realised period; it and all before it are fixed")
+    resolve.add_argument("--commit-lag", type=int, default=0, metavar="N",
+                         help="the next N periods stay at the previous plan (offers in the pipeline)")
+    resolve.add_argument("--previous", type=Path, default=None, metavar="RUN_DIR",
+                         help="the run whose plan was adopted (its allocation.csv)")
+    resolve.add_argument("--updates", type=Path, default=None, metavar="FILE",
+                         help="updated forecasts as CSV: group, field (inflow, forecast_uptake, "
+                              "waiting_start, overdue_start, quota, weight), period, value")
+    resolve.add_argument("--stability-weight", type=float, default=None, metavar="W",
+                         help="cost per dwelling of changing a contingent of the previous plan "
+                              "(default: the scenario's, 0.1; 0 switches it off)")
+    resolve.add_argument("--no-explain", action="store_true", help="skip the marginal values")
+    for sub in (resolve,):
+        sub.add_argument("--out", type=Path, required=True, metavar="DIR")
+        sub.add_argument("--time-limit", type=_positive_float, default=300.0, metavar="S")
+        sub.add_argument("--mip-gap", type=_gap, default=1e-4, metavar="G")
+        sub.add_argument("--threads", type=int, default=None)
+        sub.add_argument("--formulation", choices=["aggregated", "reference"], default="aggregated")
+        sub.add_argument("--objective", choices=["weighted", "fair"], default=None)
+        sub.add_argument("--log", action="store_true")
+        sub.add_argument("--quiet", action="store_true")
     return parser
 
 
@@ -75,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args)
         if args.command == "solve":
             return cmd_solve(args)
+        if args.command == "resolve":
+            return cmd_resolve(args)
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
@@ -113,14 +149,44 @@ def cmd_solve(args) -> int:
     from .solve import SolveOptions, Status
 
     scenario = load_scenario(args.scenario)  # ScenarioError -> exit 2, nothing written
-    problem = _check_out_dir(args.out, args.scenario)
-    if problem:
-        print(problem, file=sys.stderr)
+    if args.objective is not None:
+        scenario = scenario.model_copy(update={"rules": scenario.rules.model_copy(update={"objective": args.objective})})
+    return _solve_and_write(args, scenario, [args.scenario], explain_it=args.explain)
+
+
+def cmd_resolve(args) -> int:
+    from .io import save_scenario
+    from .midyear import resolve_scenario
+
+    if args.commit_lag < 0:
+        print(f"--commit-lag {args.commit_lag}: must be 0 or more", file=sys.stderr)
         return EXIT_INVALID
+    scenario = resolve_scenario(args.scenario, args.realised, args.fixed_through, args.commit_lag,
+                                args.previous, args.updates, args.stability_weight, args.objective)
+    code = _solve_and_write(args, scenario, [args.scenario, args.realised], explain_it=not args.no_explain,
+                            mid_year=True)
+    if code in (EXIT_OK, EXIT_INFEASIBLE):
+        save_scenario(scenario, args.out / "scenario.yaml")  # exactly what was solved
+    return code
+
+
+def _solve_and_write(args, scenario, inputs: list[Path], explain_it: bool, mid_year: bool = False) -> int:
+    from .export import write_outputs
+    from .pipeline import solve_scenario
+    from .solve import SolveOptions, Status
+
+    for path in inputs:
+        problem = _check_out_dir(args.out, path)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_INVALID
     options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap, threads=args.threads,
                            formulation=args.formulation)
     solution = solve_scenario(scenario, options, log_stream=sys.stderr if args.log else None)
-    written = write_outputs(args.out, solution)
+    tables, sections = {}, {}
+    if solution.plan is not None and (mid_year or explain_it):
+        tables, sections = _report_sections(solution, options, explain_it, mid_year)
+    written = write_outputs(args.out, solution, tables, sections)
     if solution.status is Status.INFEASIBLE:
         from .diagnose import diagnosis_sentences
 
@@ -136,8 +202,46 @@ def cmd_solve(args) -> int:
         return EXIT_UNEXPECTED
     if not args.quiet:
         print(kpi_table(solution))
+        for line in sections.get("explanations", {}).get("sentences", [])[:8]:
+            print(f"  - {line}")
+        if "dwellings_moved" in sections:
+            moved = sections["dwellings_moved"]
+            print(f"plan stability: {moved['dwellings_moved']:g} dwellings moved between contingents "
+                  f"against the previous plan ({', '.join(moved['periods'])})")
         print(f"\nwritten: {', '.join(str(p) for p in written)}")
     return EXIT_OK
+
+
+def _report_sections(solution, options, explain_it: bool, mid_year: bool):
+    """Workbook sheets and summary.json sections of a re-solve: what changed, dwellings moved,
+    and the explanations."""
+    from .changes import dwellings_moved, what_changed
+    from .data import ModelData
+    from .explain import explain
+    from .results import allocation_dict
+
+    tables, sections = {}, {}
+    data = ModelData(solution.scenario)
+    revised = allocation_dict(solution.allocation)
+    if mid_year:
+        changes = what_changed(data, revised)
+        tables["What changed"] = changes
+        sections["what_changed"] = changes.astype(object).where(changes.notna(), None).to_dict("records")
+        if data.previous:
+            sections["dwellings_moved"] = dwellings_moved(data, revised)
+    if explain_it:
+        explanation = explain(solution, options)
+        tables["Marginal values"] = explanation.marginal
+        tables["Unmet demand"] = explanation.unmet_demand
+        if len(explanation.exposure):
+            tables["Lower exposure"] = explanation.exposure
+        sections["explanations"] = {
+            "sentences": [*explanation.marginal.sentence.head(10), *explanation.exposure_sentences],
+            "marginal_values": explanation.marginal.to_dict("records"),
+            "exposure": explanation.exposure.to_dict("records"),
+            "unmet_demand": explanation.unmet_demand.to_dict("records"),
+        }
+    return tables, sections
 
 
 def kpi_table(solution) -> str:

@@ -79,7 +79,21 @@ def summary_dict(solution: Solution) -> dict:
     }
     if solution.plan:
         summary["gain_over_rule_of_thumb"] = solution.rule_of_thumb.objective - solution.plan.objective
+    if solution.plan and solution.scenario.rules.objective == "fair":
+        summary["objective_kind"] = "fair"
+        summary["largest_overdue_share"] = _largest_overdue_share(solution.plan)
+    for name, plan in solution.alternatives.items():
+        summary.setdefault("alternatives", {})[name] = {
+            **plan_kpis(plan), "largest_overdue_share": _largest_overdue_share(plan)}
     return _clean(summary)
+
+
+def _largest_overdue_share(plan: PlanReport) -> float:
+    """max over groups of sum_p O[g,p] / sum_p Due[g,p] (the fair objective's measure)."""
+    housed = plan.kpis.housed
+    sums = housed.groupby("group")[["overdue", "due"]].sum()
+    sums = sums[sums.due > 0]
+    return float((sums.overdue / sums.due).max()) if len(sums) else 0.0
 
 
 def write_json(path: Path, content: dict) -> None:
@@ -150,6 +164,8 @@ def workbook_tables(solution: Solution) -> dict[str, pd.DataFrame]:
     tables["Rule of thumb breaks"] = solution.rule_of_thumb.violations.drop(columns=["index"])
     if solution.plan is None and len(solution.diagnosis):
         tables["Diagnosis"] = solution.diagnosis
+    for name, plan in solution.alternatives.items():
+        tables[f"KPIs {name} objective"] = plan.kpis.groups
     return tables
 
 
@@ -193,17 +209,20 @@ def diagnosis_dict(solution: Solution) -> dict:
     })
 
 
-def write_outputs(out_dir: Path, solution: Solution) -> list[Path]:
-    """Everything `solve` promises in DIR (spec §5)."""
+def write_outputs(out_dir: Path, solution: Solution, extra_tables: dict[str, pd.DataFrame] | None = None,
+                  extra_summary: dict | None = None) -> list[Path]:
+    """Everything `solve` promises in DIR (spec §5); a re-solve adds its own tables (sheets of
+    the workbook) and sections of summary.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     if solution.plan is not None:
         write_allocation_csv(out_dir / "allocation.csv", solution.allocation)
-        write_workbook(out_dir / "allocation.xlsx", solution)
+        with atomic_write(out_dir / "allocation.xlsx", binary=True) as handle:
+            _write_tables(handle, {**workbook_tables(solution), **(extra_tables or {})})
         written += [out_dir / "allocation.csv", out_dir / "allocation.xlsx"]
     if len(solution.diagnosis):
         write_json(out_dir / "diagnosis.json", diagnosis_dict(solution))
         written.append(out_dir / "diagnosis.json")
-    write_json(out_dir / "summary.json", summary_dict(solution))
+    write_json(out_dir / "summary.json", {**summary_dict(solution), **_clean(extra_summary or {})})
     written.append(out_dir / "summary.json")
     return written

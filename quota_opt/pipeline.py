@@ -60,6 +60,9 @@ class Solution:
     diagnosis: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DIAGNOSIS_COLUMNS))
     solver_log: str = ""
     message: str = ""
+    alternatives: dict[str, PlanReport] = field(default_factory=dict)
+    """Other plans of the same scenario, reported beside this one: with the fair objective,
+    the plan of the weighted objective ('weighted')."""
 
     @property
     def seconds(self) -> float:
@@ -170,9 +173,15 @@ def solve_scenario(scenario: Scenario, options: SolveOptions | None = None, log_
         bound = run.bound
         if bound is not None and bound > plan.objective:  # float noise of a proven optimum
             bound = min(bound, plan.objective) if bound - plan.objective < 1e-6 else bound
+        alternatives = {}
+        if scenario.rules.objective == "fair":
+            weighted = scenario.model_copy(update={"rules": scenario.rules.model_copy(update={"objective": "weighted"})})
+            other = solve_scenario(weighted, options)
+            if other.plan is not None:
+                alternatives["weighted"] = other.plan
         return Solution(status=run.status, objective=plan.objective, bound=bound,
                         gap=relative_gap(plan.objective, bound), plan=plan,
-                        message=run.message, **common)
+                        message=run.message, alternatives=alternatives, **common)
     if run.status is Status.INFEASIBLE:
         remaining = None
         if options.time_limit is not None:
