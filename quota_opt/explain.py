@@ -99,6 +99,8 @@ def _relaxed_binding_rules(scenario: Scenario, solution: Solution, data: ModelDa
         if cap.main_group is not None:
             mask &= alloc.group.map(main_of) == cap.main_group
         if cap.period is not None:
+            if cap.period in set(data.fixed_periods):
+                continue  # decided by what was realised
             mask &= alloc.period == cap.period
         if int(alloc[mask].dwellings.sum()) >= cap.max_dwellings:
             caps = list(scenario.rules.district_caps)
@@ -116,6 +118,8 @@ def _relaxed_binding_rules(scenario: Scenario, solution: Solution, data: ModelDa
         if g.min_housed is not None and g.min_housed > 0 and total <= g.min_housed:
             changes.append((f"min_housed of group {g.id}", None, {"min_housed": g.min_housed - 1}))
         for j, entry in enumerate(g.min_cumulative or []):
+            if entry.period in set(data.fixed_periods):
+                continue  # decided by what was realised
             done = int(rows[rows.period == entry.period].housed_cumulative.iloc[0])
             if entry.dwellings > 0 and done <= entry.dwellings:
                 entries = list(g.min_cumulative)
