@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import io
+import math
 import threading
 import logging
 import math
@@ -97,12 +98,22 @@ class DiveResult:
     lp_objective: float | None
 
 
-def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float) -> DiveResult:
+def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float,
+             preferred: dict[int, float] | None = None) -> DiveResult:
     """LP relaxation, then round the given (group-level) columns a batch at a time, re-solving
     the LP after each round (hot-started, so a round costs milliseconds): every column already
     integral is fixed, plus the least fractional quarter of the rest at their nearest integer.
     A round that makes the LP infeasible is undone and retried with one column, each way.
+    A fractional column whose `preferred` value (the previous plan) is one of its two roundings
+    is rounded to it, so a re-solve stays close to the adopted plan where that costs nothing.
     Integrality and bounds are restored afterwards; the model is left as it was given."""
+    preferred = preferred or {}
+
+    def rounded(j: int, v: float) -> int:
+        if j in preferred and math.floor(v) <= preferred[j] <= math.ceil(v):
+            return int(preferred[j])
+        return int(round(v))
+
     n = h.getNumCol()
     lp = h.getLp()
     integrality = np.array([int(v) for v in lp.integrality_], dtype=np.uint8) if len(lp.integrality_) else None
@@ -131,7 +142,7 @@ def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float) -> DiveResul
             integral = [j for j in free if distance[j] < 1e-6]
             fractional = sorted((j for j in free if distance[j] >= 1e-6), key=lambda j: distance[j])
             batch = fractional[: max(1, len(fractional) // 4)] if fractional else []
-            trial = {j: int(round(value[j])) for j in integral + batch}
+            trial = {**{j: int(round(value[j])) for j in integral}, **{j: rounded(j, value[j]) for j in batch}}
             if _fix(h, trial, deadline):
                 fixed.update(trial)
                 continue
@@ -139,7 +150,8 @@ def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float) -> DiveResul
             _unfix(h, batch, lower, upper)
             head = fractional[0]
             settled = False
-            for rounding in (round(value[head]), np.floor(value[head]) if round(value[head]) > value[head] else np.ceil(value[head])):
+            first = rounded(head, value[head])
+            for rounding in (first, np.floor(value[head]) if first > value[head] else np.ceil(value[head])):
                 attempt = {**{j: int(round(value[j])) for j in integral}, head: int(rounding)}
                 if _fix(h, attempt, deadline):
                     fixed.update(attempt)
@@ -200,8 +212,9 @@ def _run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
     With `dive_vars` (the group-level integer columns of the aggregated model), an LP dive
     first rounds those columns and hands them to HiGHS as a partial MIP start, which HiGHS
     completes; on this model the LP bound is usually the optimum, so the start lets HiGHS
-    prove optimality at the root. `start` ((variable, value) pairs, e.g. the previous plan)
-    is handed over instead when given."""
+    prove optimality at the root. `start` ((variable, value) pairs, the previous plan) guides
+    the dive's rounding, and is handed over itself when the dive finds nothing (or when there
+    is no dive, in the reference formulation)."""
     solver = Highs()
     if not solver.available():
         raise RuntimeError("HiGHS (highspy) is not installed")
@@ -209,29 +222,29 @@ def _run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
     tee = [log] + ([log_stream] if log_stream is not None else [])
     solver_options = {"mip_rel_gap": options.mip_gap, "output_flag": True, **options.solver_options}
     started = time.perf_counter()
-    if start:
-        solver.set_instance(model)
-        column = solver._pyomo_var_to_solver_var_map
-        pairs = [(column[id(v)], float(value)) for v, value in start if id(v) in column]
-        if pairs:
-            idx = np.array([j for j, _ in pairs], dtype=np.int32)
-            solver._solver_model.setSolution(len(idx), idx, np.array([v for _, v in pairs]))
-        log.write(f"quota-opt: MIP start from the previous plan ({len(pairs)} columns)\n")
-    elif dive_vars:
+    if start or dive_vars:
         solver.set_instance(model)
         h = solver._solver_model  # the highspy object behind Pyomo's persistent interface
-        h.setOptionValue("output_flag", False)
         column = solver._pyomo_var_to_solver_var_map
-        columns = [column[id(v)] for v in dive_vars if id(v) in column]
-        budget = (options.time_limit or 600.0) * 0.25
-        dive = _lp_dive(h, columns, started + budget)
-        h.setOptionValue("output_flag", True)
-        if dive.values:
-            idx = np.fromiter(dive.values, dtype=np.int32)
-            h.setSolution(len(idx), idx, np.array([dive.values[j] for j in dive.values], dtype=float))
-        log.write(f"quota-opt: LP dive {'found a start' if dive.values else 'found no start'} in "
-                  f"{dive.rounds} rounds, {time.perf_counter() - started:.2f} s, "
-                  f"LP bound {dive.lp_objective}\n")
+        preferred = {column[id(v)]: float(value) for v, value in (start or []) if id(v) in column}
+        values = None
+        if dive_vars:
+            h.setOptionValue("output_flag", False)
+            columns = [column[id(v)] for v in dive_vars if id(v) in column]
+            budget = (options.time_limit or 600.0) * 0.25
+            dive = _lp_dive(h, columns, started + budget, preferred)
+            h.setOptionValue("output_flag", True)
+            values = dive.values
+            log.write(f"quota-opt: LP dive {'found a start' if values else 'found no start'} in "
+                      f"{dive.rounds} rounds, {time.perf_counter() - started:.2f} s, "
+                      f"LP bound {dive.lp_objective}"
+                      f"{', rounding towards the previous plan' if preferred else ''}\n")
+        if not values and preferred:
+            values = preferred
+            log.write(f"quota-opt: MIP start from the previous plan ({len(preferred)} columns)\n")
+        if values:
+            idx = np.fromiter(values, dtype=np.int32)
+            h.setSolution(len(idx), idx, np.array([values[j] for j in values], dtype=float))
     remaining = None
     if options.time_limit is not None:
         remaining = max(options.time_limit - (time.perf_counter() - started), 0.01)
