@@ -198,6 +198,21 @@ stdout/stderr file descriptors while it solves, so two concurrent solves (two ap
 would garble each other's logs and can crash."""
 
 
+class _Watchdog:
+    """HiGHS does not always honour its time limit inside the MIP root (HiGHS issues #885,
+    #2226): past the limit plus a grace, the MIP callback interrupts it, and the best plan so
+    far is kept like at a time limit."""
+
+    def __init__(self, started: float, time_limit: float | None):
+        self.deadline = None if time_limit is None else started + time_limit + max(1.0, 0.05 * time_limit)
+        self.fired = False
+
+    def __call__(self, event) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            self.fired = True
+            event.interrupt()
+
+
 def run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
               dive_vars: list | None = None, start: list | None = None) -> SolverRun:
     """Solve `model` with HiGHS (one solve at a time, see HIGHS_LOCK)."""
@@ -222,9 +237,11 @@ def _run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
     tee = [log] + ([log_stream] if log_stream is not None else [])
     solver_options = {"mip_rel_gap": options.mip_gap, "output_flag": True, **options.solver_options}
     started = time.perf_counter()
+    solver.set_instance(model)
+    h = solver._solver_model  # the highspy object behind Pyomo's persistent interface
+    watchdog = _Watchdog(started, options.time_limit)
+    h.cbMipInterrupt += watchdog
     if start or dive_vars:
-        solver.set_instance(model)
-        h = solver._solver_model  # the highspy object behind Pyomo's persistent interface
         column = solver._pyomo_var_to_solver_var_map
         preferred = {column[id(v)]: float(value) for v, value in (start or []) if id(v) in column}
         values = None
@@ -258,7 +275,10 @@ def _run_highs(model: pyo.ConcreteModel, options: SolveOptions, log_stream=None,
         solver_options=solver_options,
     )
     seconds = time.perf_counter() - started
+    h.cbMipInterrupt -= watchdog
     status = _TERMINATION.get(results.termination_condition, Status.ERROR)
+    if watchdog.fired:
+        status = Status.TIME_LIMIT
     has_plan = results.incumbent_objective is not None
     if status is Status.TIME_LIMIT and not has_plan:
         status = Status.NO_SOLUTION
