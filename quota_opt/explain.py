@@ -50,7 +50,8 @@ def _variant(base: Scenario, solution: Solution, variant: Scenario, options: Sol
 
 def marginal_values(solution: Solution, options: SolveOptions | None = None) -> pd.DataFrame:
     """One more dwelling of each type in each unfixed period (added to the cell of that type
-    and period with the most supply, so spreading shares barely move), and each binding
+    and period with the most supply, so spreading shares barely move; where the type is not
+    offered in that period, to its biggest cell in any period), and each binding
     district cap, max_housed, min_housed, min_cumulative and per-period bound relaxed by one."""
     scenario = solution.scenario
     options = (options or solution.options).model_copy(update={"mip_gap": 0.0})
@@ -59,9 +60,23 @@ def marginal_values(solution: Solution, options: SolveOptions | None = None) -> 
     labels = {t.id: t.name for t in scenario.dwelling_types}
     rows = []
     biggest: dict[tuple[str, str], tuple] = {}
+    biggest_of_type: dict[str, tuple] = {}
+    biggest_anywhere: tuple = (None, 0)
     for (c, d, t, p), n in data.supply.items():
         if p not in frozen and n > biggest.get((t, p), (None, 0))[1]:
             biggest[t, p] = ((c, d), n)
+        if n > biggest_of_type.get(t, (None, 0))[1]:
+            biggest_of_type[t] = ((c, d), n)
+        if n > biggest_anywhere[1]:
+            biggest_anywhere = ((c, d), n)
+    if biggest_anywhere[0] is None:
+        biggest_anywhere = ((scenario.corporations[0].id, scenario.districts[0].id), 0)
+    for p in data.periods:
+        for t in labels:
+            # A type nobody offers in a period still gets its row (one more dwelling there is
+            # often worth most): placed where that type is offered most, else anywhere.
+            if p not in frozen and (t, p) not in biggest:
+                biggest[t, p] = biggest_of_type.get(t, biggest_anywhere)
     for (t, p), ((c, d), _) in sorted(biggest.items(), key=lambda kv: (data.periods.index(kv[0][1]), kv[0][0])):
         extra = SupplyRow(corporation=c, district=d, dwelling_type=t, period=p, dwellings=1)
         variant = scenario.model_copy(update={"supply": [*scenario.supply, extra]})
