@@ -19,6 +19,7 @@ pages = [
             url_path="scenario", default=True),
     st.Page("app_pages/solve_results.py", title=t("page.solve"), icon=":material/insights:",
             url_path="solve"),
+    st.Page("app_pages/midyear.py", title=t("page.midyear"), icon=":material/update:", url_path="midyear"),
     st.Page("app_pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:",
             url_path="compare"),
     st.Page("app_pages/export.py", title=t("page.export"), icon=":material/download:",

@@ -103,6 +103,14 @@ with st.form(f"scenario_form_{version}", border=False):
                                             value=tables.settings["target_months"], key=f"tm_{version}",
                                             help=t("help.target_months")),
         }
+        a, b, _ = st.columns(3)
+        settings["stability_weight"] = a.number_input(t("col.stability_weight"), min_value=0.0, step=0.05,
+                                                      value=tables.settings["stability_weight"], format="%.2f",
+                                                      key=f"sw_{version}", help=t("help.stability_weight"))
+        objectives = {k: t(f"objective.{k}") for k in se.OBJECTIVES}
+        settings["objective"] = b.selectbox(t("col.objective_kind"), list(objectives), format_func=objectives.get,
+                                            index=list(objectives).index(tables.settings["objective"]),
+                                            key=f"obj_{version}", help=t("help.objective"))
         slots["settings"] = st.container()
         st.markdown(f"**{t('rules.spreading')}** · {t('rules.spreading_help')}")
         spreading = st.data_editor(tables.spreading, key=f"spreading_{version}",

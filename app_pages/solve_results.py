@@ -27,16 +27,24 @@ with st.container(border=True):
                         key=f"solve_name_{len(app_state.runs())}")
     solve = d.button(t("solve.button"), type="primary", icon=":material/play_arrow:", key="solve_button",
                      width="stretch")
-    st.toggle(t("solve.show_log"), key="solve_show_log")
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    objectives = views.objective_options()
+    chosen_objective = left.radio(t("solve.objective"), list(objectives), format_func=objectives.get,
+                                  index=list(objectives).index(scenario.rules.objective), horizontal=True,
+                                  key=f"solve_objective_{app_state.editor_version()}", help=t("solve.objective_help"))
+    right.toggle(t("solve.show_log"), key="solve_show_log")
 
 if solve:
     options = SolveOptions(time_limit=float(time_limit), mip_gap=gap_percent / 100)
+    to_solve = scenario  # the objective is an option of the solve, as `quota-opt solve --objective` has it
+    if chosen_objective != scenario.rules.objective:
+        to_solve = scenario.model_copy(update={"rules": scenario.rules.model_copy(update={"objective": chosen_objective})})
     slot, solved = st.empty(), False
     with slot.status(t("solve.running"), expanded=True) as status:
         bar = st.progress(0.0, text=t("solve.starting"))
         try:
             solution = solve_with_progress(
-                scenario, options,
+                to_solve, options,
                 on_progress=lambda progress: bar.progress(progress.fraction, text=views.progress_text(progress)))
         except RuntimeError as error:  # HiGHS missing, a fractional plan: say so, no traceback
             status.update(label=t("solve.failed"), state="error")
@@ -72,6 +80,7 @@ views.kpi_row(t("results.programme"), cards["total"], baseline["total"] if basel
 views.kpi_blocks(cards, baseline, {m.id: m.name for m in run.scenario.main_groups})
 if baseline:
     st.caption(t("results.delta_note"))
+views.fair_plans(run)
 
 st.subheader(t("results.charts"))
 view = views.result_views(run)

@@ -1,5 +1,6 @@
-"""Runs for the app: a named plan (optimised, today's rule of thumb, or the agreed division)
-with the scenario it was made for, and the tables the results and compare pages show.
+"""Runs for the app: a named plan (optimised, revised mid-year, today's rule of thumb, or the
+agreed division) with the scenario it was made for, and the tables the results and compare
+pages show.
 
 No Streamlit here; the app keeps runs in the session."""
 
@@ -8,9 +9,12 @@ from __future__ import annotations
 import enum
 import json
 import re
+import tempfile
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,11 +22,15 @@ from .app_solve import SOLVER_LOCK
 from .baseline import rule_of_thumb
 from .compare import agreed_division, comparison_table
 from .data import ModelData
-from .export import allocation_csv_text, summary_dict, workbook_bytes
+from .export import allocation_csv_text, summary_dict, workbook_bytes, write_outputs
 from .pipeline import PlanReport, Solution, judge
 from .results import ALLOCATION_COLUMNS
 from .schema import Scenario
 from .solve import SolveOptions, Status
+
+if TYPE_CHECKING:
+    from .app_midyear import Revision
+    from .explain import Explanation
 
 KPI_FIELDS = ("housed_total", "share_within_target", "overdue_household_months", "queue_end")
 """The four KPI cards, in reading order."""
@@ -32,6 +40,8 @@ GROUP_KPIS = ("housed_total", "quota_deviation", "overdue_household_months",
 
 class RunKind(str, enum.Enum):
     OPTIMISED = "optimised"
+    REVISED = "revised"
+    """A mid-year re-solve: realised periods fixed, the rest re-optimised."""
     RULE_OF_THUMB = "rule_of_thumb"
     AGREED_DIVISION = "agreed_division"
 
@@ -46,7 +56,9 @@ class Run:
     plan: PlanReport | None
     """None when the solve found no plan (infeasible, or the time limit came first)."""
     solution: Solution | None = None
-    """The solve behind an optimised run (its status, bound, log, workbook)."""
+    """The solve behind an optimised or revised run (its status, bound, log, workbook)."""
+    revision: Revision | None = None
+    """A revised run's previous plan, what was realised and what changed (app_midyear)."""
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
@@ -62,6 +74,16 @@ class Run:
 def optimised_run(name: str, solution: Solution) -> Run:
     return Run(name=name, kind=RunKind.OPTIMISED, scenario=solution.scenario, plan=solution.plan,
                solution=solution)
+
+
+def revised_run(name: str, solution: Solution, revision: Revision) -> Run:
+    return Run(name=name, kind=RunKind.REVISED, scenario=solution.scenario, plan=solution.plan,
+               solution=solution, revision=revision)
+
+
+def with_explanation(run: Run, explanation: Explanation) -> Run:
+    """The same run (same id) with the explanations of its plan kept in its revision."""
+    return replace(run, revision=replace(run.revision, explanation=explanation))
 
 
 def rule_of_thumb_run(name: str, scenario: Scenario, solution: Solution | None = None) -> Run:
@@ -209,13 +231,27 @@ def allocation_csv_bytes(run: Run) -> bytes:
 
 
 def summary_json_bytes(run: Run) -> bytes:
-    """summary.json of spec §5 (optimised runs only)."""
+    """summary.json of spec §5 (optimised and revised runs); a revised run's has the sections
+    `quota-opt resolve` adds."""
+    if run.revision is not None:
+        return _resolve_outputs(run)["summary.json"]
     return (json.dumps(summary_dict(run.solution), indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def run_workbook_bytes(run: Run) -> bytes:
-    """allocation.xlsx of spec §5 for an optimised run that has a plan."""
+    """allocation.xlsx of spec §5 for an optimised or revised run that has a plan; a revised
+    run's has the sheets `quota-opt resolve` adds (what changed, explanations)."""
+    if run.revision is not None:
+        return _resolve_outputs(run)["allocation.xlsx"]
     return workbook_bytes(run.solution)
+
+
+def _resolve_outputs(run: Run) -> dict[str, bytes]:
+    """The files `quota-opt resolve` writes for this re-solve, written by the same function."""
+    tables, sections = run.revision.report()
+    with tempfile.TemporaryDirectory() as folder:
+        written = write_outputs(Path(folder), run.solution, tables, sections)
+        return {path.name: path.read_bytes() for path in written}
 
 
 def comparison_workbook_bytes(runs: list[Run]) -> bytes:
@@ -235,7 +271,8 @@ def comparison_workbook_bytes(runs: list[Run]) -> bytes:
 
 
 def has_workbook(run: Run) -> bool:
-    return run.kind is RunKind.OPTIMISED and run.solution is not None and run.solution.status.has_plan
+    return (run.kind in (RunKind.OPTIMISED, RunKind.REVISED) and run.solution is not None
+            and run.solution.status.has_plan)
 
 
 __all__ = ["Run", "RunKind", "Status"]

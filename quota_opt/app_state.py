@@ -66,6 +66,13 @@ def example_scenarios() -> dict[str, Path]:
     return {p.name: p for p in sorted(DATA_DIR.glob("*.yaml"))}
 
 
+def example_realisations(scenario_file: str) -> dict[str, Path]:
+    """Realised allocations shipped in data/ for the example scenario `scenario_file`
+    (amsterdam-2020.yaml -> amsterdam-2020-realised-*.csv), by file name."""
+    stem = Path(scenario_file).stem
+    return {p.name: p for p in sorted(DATA_DIR.glob(f"{stem}-realised-*.csv"))} if stem else {}
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _load_file(path: str, modified: float) -> Scenario:
     return load_scenario(path)
@@ -172,6 +179,13 @@ def add_run(run: Run, select: bool = True) -> None:
     st.session_state[RUNS] = [*runs(), run]
     if select:
         st.session_state[SELECTED_RUN] = run.id
+
+
+def replace_run(run: Run) -> None:
+    """Put `run` in place of the session's run with the same id (a revised run that gained its
+    explanations); its downloads are made afresh."""
+    st.session_state[RUNS] = [run if r.id == run.id else r for r in runs()]
+    st.session_state.get(EXPORTS, {}).pop(run.id, None)
 
 
 def remove_runs(ids: list[str]) -> None:

@@ -12,9 +12,10 @@ import streamlit as st
 
 from . import app_runs as ar
 from . import i18n
+from .app_midyear import largest_overdue_share
 from .app_solve import Progress
 from .app_state import language, t
-from .scenario_edit import BOUND_KINDS, CellProblem, inflow_column
+from .scenario_edit import BOUND_KINDS, CellProblem, inflow_column, uptake_column
 from .schema import Scenario
 from .solve import Status
 
@@ -43,6 +44,8 @@ def column_title(column: str) -> str:
         return t(key)
     if column.startswith("inflow "):
         return t("col.inflow_in", period=column[len("inflow "):])
+    if column.startswith("uptake "):
+        return t("col.uptake_in", period=column[len("uptake "):])
     if column.startswith("Δ "):
         return f"Δ {column[2:]}"
     return column
@@ -95,6 +98,9 @@ def editor_columns(scenario: Scenario) -> dict[str, dict]:
         "max_housed": whole("max_housed"),
         **{inflow_column(p): cc.NumberColumn(column_title(inflow_column(p)), min_value=0, step=1, format="%d",
                                              required=True) for p in periods},
+        "self_searching": cc.CheckboxColumn(column_title("self_searching"), help=t("help.self_searching")),
+        **{uptake_column(p): cc.NumberColumn(column_title(uptake_column(p)), min_value=0, step=1, format="%d",
+                                             help=t("help.forecast_uptake")) for p in periods},
     }
     bound_kinds = {k: t(f"bound.{k}") for k in BOUND_KINDS}
     return {
@@ -126,7 +132,7 @@ def group_column_order(scenario: Scenario) -> list[str]:
     """What the steering group changes most (weights, quotas, queues, inflow) first."""
     return ["label", "weight", "quota", "waiting_start", "overdue_start",
             *[inflow_column(p) for p in scenario.periods], "main_group", "eligible_types", "target_months",
-            "min_housed", "max_housed"]
+            "min_housed", "max_housed", "self_searching", *[uptake_column(p) for p in scenario.periods]]
 
 
 def table_height(rows: int, limit: int = 640) -> int:
@@ -389,3 +395,75 @@ def group_difference_view(table: pd.DataFrame, kpi: str) -> pd.DataFrame:
 def group_chart_frame(table: pd.DataFrame, run_names: list[str]) -> pd.DataFrame:
     long = table.melt(id_vars=["label"], value_vars=run_names, var_name="run", value_name="value")
     return long.astype({"value": "float64"})
+
+
+# ---------------------------------------------------------------------------- fairness
+
+
+def fair_plans(run: ar.Run) -> None:
+    """For a plan of the fair objective: the largest overdue share, and the KPIs of the plan
+    beside those of the weighted objective's plan (Solution.alternatives['weighted'])."""
+    solution = run.solution
+    if solution is None or run.plan is None or run.scenario.rules.objective != "fair":
+        return
+    weighted = solution.alternatives.get("weighted")
+    st.subheader(t("fair.title"))
+    st.caption(t("fair.help"))
+    fair_share = largest_overdue_share(run.plan)
+    weighted_share = largest_overdue_share(weighted) if weighted is not None else None
+    left, right, _ = st.columns([1, 1, 2])
+    delta = None
+    if weighted_share is not None and abs(fair_share - weighted_share) >= 5e-4:
+        diff = fair_share - weighted_share
+        delta = ("+" if diff > 0 else "") + _signed_percent_points(diff)
+    left.metric(t("fair.share_fair"), percent(fair_share), delta=delta, delta_color="inverse",
+                help=t("fair.share_help"))
+    if weighted is None:
+        st.info(t("fair.no_weighted"), icon=":material/info:")
+        return
+    right.metric(t("fair.share_weighted"), percent(weighted_share), help=t("fair.share_help"))
+    plans = [ar.Run(name=t("fair.weighted_plan"), kind=ar.RunKind.OPTIMISED, scenario=run.scenario, plan=weighted),
+             ar.Run(name=t("fair.fair_plan"), kind=ar.RunKind.OPTIMISED, scenario=run.scenario, plan=run.plan)]
+    compare_cards(plans)
+    st.dataframe(comparison_view(plans), hide_index=True, width="stretch", column_config=kpi_column_config())
+
+
+def objective_options() -> dict[str, str]:
+    return {"weighted": t("objective.weighted"), "fair": t("objective.fair")}
+
+
+# ---------------------------------------------------------------------------- mid-year
+
+
+def explain_progress_text(progress) -> str:
+    if progress.waiting:
+        return t("solve.waiting", seconds=number(progress.seconds, 1))
+    return t("midyear.explain_progress", seconds=number(progress.seconds, 1),
+             expected=number(max(progress.expected_seconds, 1), 0))
+
+
+def change_view(table: pd.DataFrame, dimension: str, period: str, fixed: tuple[str, ...]) -> pd.DataFrame:
+    """app_midyear.change_table with the page's headers; 'realised' says through which period."""
+    through = fixed[-1] if fixed else "–"
+    names = {"label": t(f"col.{dimension}"), "planned": t("midyear.col.planned"),
+             "realised": t("midyear.col.realised_through", period=through) if period == "total"
+             else t("midyear.col.realised"),
+             "revised": t("midyear.col.revised"), "change": t("midyear.col.change")}
+    return table.rename(columns=names)
+
+
+def change_column_config() -> dict:
+    cc = st.column_config
+    return {t("midyear.col.change"): cc.NumberColumn(format="%+d")}
+
+
+def exposure_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """explain's exposure table (labelled): overdue household-months per group with the
+    self-searching uptake held at its forecast, with the plan's, and what the plan saves."""
+    return frame.rename(columns={"group": t("col.group"), "held_at_forecast": t("midyear.col.held_at_forecast"),
+                                 "plan": t("midyear.col.with_plan"), "saved": t("midyear.col.saved")})
+
+
+def unmet_view(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={"group": t("col.group"), "waiting_at_end": t("midyear.col.waiting_at_end"),
+                                 "overdue_at_end": t("midyear.col.overdue_at_end")})

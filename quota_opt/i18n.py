@@ -19,6 +19,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.runs_in_session": ("Berekeningen in deze sessie: {n}", "Runs in this session: {n}"),
     "page.scenario": ("Scenario", "Scenario"),
     "page.solve": ("Oplossen en resultaten", "Solve and results"),
+    "page.midyear": ("Halverwege het jaar", "Mid-year"),
     "page.compare": ("Vergelijken", "Compare"),
     "page.export": ("Exporteren", "Export"),
     "total": ("Totaal", "Total"),
@@ -129,6 +130,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.max_dwellings": ("Maximaal aantal woningen", "Maximum dwellings"),
     "col.quota_weight": ("Gewicht van afwijken van het quotum", "Weight of deviating from a quota"),
     "col.housing_reward": ("Beloning per toegewezen woning", "Reward per dwelling allocated"),
+    "col.stability_weight": ("Gewicht van planstabiliteit", "Plan stability weight"),
+    "col.objective_kind": ("Doelfunctie", "Objective"),
+    "col.self_searching": ("Zoekt zelf", "Self-searching"),
+    "col.uptake_in": ("Prognose zelf gevonden {period}", "Forecast uptake {period}"),
     "col.housed_total": ("Gehuisvest", "Housed"),
     "col.quota_deviation": ("Afwijking van quotum", "Deviation from quota"),
     "col.overdue_household_months": ("Huishoudmaanden te lang gewacht", "Overdue household-months"),
@@ -156,6 +161,26 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "Cost per dwelling of deviating from a quota (0: quotas do not count)."),
     "help.housing_reward": ("Kleine beloning per toegewezen woning, om niets onnodig leeg te laten.",
                             "Small reward per dwelling allocated, so that nothing is left unused."),
+    "help.stability_weight": ("Kosten per woning die verschuift ten opzichte van het vorige plan (per groep, "
+                              "corporatie, woningtype en periode); telt alleen bij herplannen halverwege het "
+                              "jaar. 0: het vorige plan telt niet mee.",
+                              "Cost per dwelling moved against the previous plan (per group, corporation, dwelling "
+                              "type and period); counts only when re-planning mid-year. 0: the previous plan does "
+                              "not count."),
+    "help.objective": ("Gewogen som: de doelfunctie van het model. Eerlijk: eerst het grootste aandeel te lang "
+                       "wachtenden over de groepen zo klein mogelijk, dan de gewogen som.",
+                       "Weighted sum: the model's objective. Fair: first the largest overdue share over the "
+                       "groups as small as possible, then the weighted sum."),
+    "help.self_searching": ("De groep vindt zelf woningen (zoals urgenten via WoningNet); geef dan per periode een "
+                            "prognose. Het plan kan hun aantal alleen verlagen, door minder woningen voor hen open "
+                            "te stellen.",
+                            "The group finds dwellings itself (like urgent cases on WoningNet); then give a "
+                            "forecast per period. The plan can only lower their number, by exposing fewer "
+                            "dwellings to them."),
+    "help.forecast_uptake": ("Verwacht aantal woningen dat een zelfzoekende groep in deze periode vindt; leeg "
+                             "voor groepen die niet zelf zoeken.",
+                             "Dwellings a self-searching group is expected to find in this period; blank for "
+                             "groups that do not search themselves."),
     "help.tolerance": ("0,25 = het aandeel mag 25 % afwijken van het aandeel in het aanbod.",
                        "0.25 = the share may differ by 25 % from the share of supply."),
 
@@ -175,6 +200,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "solve.run_name": ("Naam van deze berekening", "Name of this run"),
     "solve.default_name": ("Optimalisatie {n}", "Optimisation {n}"),
     "solve.button": ("Oplossen", "Solve"),
+    "solve.objective": ("Doelfunctie", "Objective"),
+    "solve.objective_help": ("Gewogen som: gewogen huishoudmaanden te lang gewacht plus afwijking van quota. "
+                             "Eerlijk: eerst het grootste aandeel te lang wachtenden over de groepen zo klein "
+                             "mogelijk, dan de gewogen som; het plan van de gewogen som wordt ernaast getoond.",
+                             "Weighted sum: weighted household-months beyond target plus quota deviation. Fair: "
+                             "first the largest overdue share over the groups as small as possible, then the "
+                             "weighted sum; the weighted sum's plan is shown beside it."),
+    "objective.weighted": ("Gewogen som", "Weighted sum"),
+    "objective.fair": ("Eerlijk (grootste achterstand eerst)", "Fair (largest overdue share first)"),
     "solve.show_log": ("Solverlog tonen", "Show the solver log"),
     "solve.running": ("HiGHS rekent…", "HiGHS is solving…"),
     "solve.starting": ("Model bouwen…", "Building the model…"),
@@ -209,6 +243,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "side.lower": ("minimum te hoog", "minimum too high"),
     "side.upper": ("maximum te laag", "maximum too low"),
     "run.kind.optimised": ("geoptimaliseerd", "optimised"),
+    "run.kind.revised": ("herzien halverwege het jaar", "revised mid-year"),
     "run.kind.rule_of_thumb": ("vuistregel", "rule of thumb"),
     "run.kind.agreed_division": ("afgesproken verdeling", "agreed division"),
     "run.rule_of_thumb": ("Vuistregel", "Rule of thumb"),
@@ -280,6 +315,168 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.title.run": ("Berekening", "Run"),
     "chart.title.corporation": ("Corporatie", "Corporation"),
     "chart.title.district": ("Stadsdeel", "District"),
+
+    # fair objective
+    "fair.title": ("Eerlijke doelfunctie", "Fair objective"),
+    "fair.help": ("Dit plan maakt eerst het grootste aandeel te lang wachtenden over de groepen zo klein mogelijk "
+                  "en daarbinnen de gewogen som. Ernaast: het plan van alleen de gewogen som.",
+                  "This plan first makes the largest overdue share over the groups as small as possible, and "
+                  "within that the weighted sum. Beside it: the plan of the weighted sum alone."),
+    "fair.share_fair": ("Grootste aandeel te laat (eerlijk)", "Largest overdue share (fair)"),
+    "fair.share_weighted": ("Grootste aandeel te laat (gewogen)", "Largest overdue share (weighted)"),
+    "fair.share_help": ("Per groep: het deel van de huishoudens dat in een periode aan de beurt is en langer wacht "
+                        "dan de streeftermijn, over het jaar; hier de groep waar dat deel het grootst is.",
+                        "Per group: the part of the households due in a period that wait beyond the target, over "
+                        "the year; here the group where that part is largest."),
+    "fair.fair_plan": ("Eerlijk plan", "Fair plan"),
+    "fair.weighted_plan": ("Plan gewogen som", "Weighted-sum plan"),
+    "fair.no_weighted": ("Het plan van de gewogen som is niet gevonden binnen de tijdslimiet.",
+                         "The weighted sum's plan was not found within the time limit."),
+
+    # mid-year
+    "midyear.title": ("Halverwege het jaar", "Mid-year"),
+    "midyear.intro": ("Plan de rest van het jaar opnieuw: de gerealiseerde perioden liggen vast, de toegezegde "
+                      "perioden volgen het vorige plan, de rest wordt opnieuw geoptimaliseerd, zo dicht mogelijk "
+                      "bij het vorige plan.",
+                      "Re-plan the rest of the year: the realised periods are fixed, the committed periods follow "
+                      "the previous plan, the rest is optimised again, as close to the previous plan as "
+                      "worthwhile."),
+    "midyear.step_previous": ("1. Het vorige plan", "1. The previous plan"),
+    "midyear.previous": ("Vastgesteld plan", "Adopted plan"),
+    "midyear.previous_help": ("Het plan dat de stuurgroep vaststelde: een berekening uit deze sessie, of een "
+                              "geüpload allocation.csv.",
+                              "The plan the steering group adopted: a run of this session, or an uploaded "
+                              "allocation.csv."),
+    "midyear.previous_upload_choice": ("Een allocation.csv uploaden…", "Upload an allocation.csv…"),
+    "midyear.previous_upload": ("Vorig plan (allocation.csv of allocation.xlsx)",
+                                "Previous plan (allocation.csv or allocation.xlsx)"),
+    "midyear.previous_upload_help": ("Het bestand dat quota-opt schreef; het hoort bij het huidige scenario.",
+                                     "The file quota-opt wrote; it belongs to the current scenario."),
+    "midyear.previous_facts": ("Plan voor scenario {scenario}: {rows} regels, {dwellings} woningen.",
+                               "Plan for scenario {scenario}: {rows} rows, {dwellings} dwellings."),
+    "midyear.no_plan_yet": ("Nog geen plan in deze sessie: los eerst op op de pagina Oplossen, of upload een plan.",
+                            "No plan in this session yet: solve on the Solve page first, or upload a plan."),
+    "midyear.step_realised": ("2. Wat is er gerealiseerd", "2. What was realised"),
+    "midyear.realised_upload": ("Gerealiseerde toewijzingen (CSV of Excel)", "Realised allocations (CSV or Excel)"),
+    "midyear.realised_upload_help": ("Kolommen als allocation.csv: group, dwelling_type, corporation, district, "
+                                     "period, dwellings. Een Excel-bestand mag een blad 'updates' hebben met nieuwe "
+                                     "prognoses (group, field, period, value).",
+                                     "Columns as in allocation.csv: group, dwelling_type, corporation, district, "
+                                     "period, dwellings. An Excel file may hold a sheet 'updates' with new "
+                                     "forecasts (group, field, period, value)."),
+    "midyear.demo_help": ("Geen bestand bij de hand? Neem het vorige plan tot en met de gekozen periode als "
+                          "gerealiseerd.", "No file at hand? Take the previous plan up to the chosen period as "
+                          "realised."),
+    "midyear.demo": ("Plan als gerealiseerd nemen", "Take the plan as realised"),
+    "midyear.example": ("Voorbeeld: {name}", "Example: {name}"),
+    "midyear.file_invalid": ("{name} is niet gelezen: {n} probleem/problemen.", "{name} was not read: {n} problem(s)."),
+    "midyear.fixed_through": ("Gerealiseerd tot en met", "Realised up to and including"),
+    "midyear.fixed_through_help": ("Deze periode en alle eerdere liggen vast op wat er gerealiseerd is.",
+                                   "This period and all before it are fixed at what was realised."),
+    "midyear.commit_lag": ("Toegezegde perioden (in de pijplijn)", "Committed periods (in the pipeline)"),
+    "midyear.commit_lag_help": ("Zoveel perioden na de gerealiseerde blijven zoals in het vorige plan: de "
+                                "aanbiedingen lopen al. Zelfzoekende groepen nemen daarin hun prognose.",
+                                "This many periods after the realised ones stay as in the previous plan: the offers "
+                                "are already out. Self-searching groups take their forecast in them."),
+    "midyear.source_plan": ("het vorige plan ({name})", "the previous plan ({name})"),
+    "midyear.realised_facts": ("Gerealiseerd: {rows} regels, {dwellings} woningen, uit {source}; {updates} "
+                               "prognose-update(s).", "Realised: {rows} rows, {dwellings} dwellings, from {source}; "
+                               "{updates} forecast update(s)."),
+    "midyear.realised_table": ("Gerealiseerde toewijzingen bekijken", "Look at the realised allocations"),
+    "midyear.updates": ("Nieuwe prognoses (optioneel)", "Updated forecasts (optional)"),
+    "midyear.updates_upload": ("Prognose-updates (CSV of Excel)", "Forecast updates (CSV or Excel)"),
+    "midyear.updates_help": ("Eén regel per wijziging: group, field, period, value; field is inflow, "
+                             "forecast_uptake, waiting_start, overdue_start, quota of weight.",
+                             "One row per change: group, field, period, value; field is inflow, forecast_uptake, "
+                             "waiting_start, overdue_start, quota or weight."),
+    "midyear.step_resolve": ("3. Opnieuw plannen", "3. Re-plan"),
+    "midyear.default_name": ("Herzien na {period}", "Revised after {period}"),
+    "midyear.need_previous": ("Kies of upload eerst het vorige plan.", "Choose or upload the previous plan first."),
+    "midyear.need_realised": ("Upload eerst wat er gerealiseerd is, of neem het plan als gerealiseerd.",
+                              "Upload what was realised first, or take the plan as realised."),
+    "midyear.button": ("Opnieuw plannen", "Re-solve"),
+    "midyear.invalid": ("Niet opnieuw gepland: {n} probleem/problemen in het samengestelde scenario.",
+                        "Not re-solved: {n} problem(s) in the merged scenario."),
+    "midyear.running": ("HiGHS plant de rest van het jaar…", "HiGHS is re-planning the rest of the year…"),
+    "midyear.no_runs": ("Nog geen herziene plannen: kies hierboven het vorige plan en wat er gerealiseerd is, en "
+                        "druk op **Opnieuw plannen**.",
+                        "No revised plans yet: choose the previous plan and what was realised above, and press "
+                        "**Re-solve**."),
+    "midyear.result": ("Het herziene plan", "The revised plan"),
+    "midyear.periods": ("Vorig plan: {previous} · gerealiseerd uit {source}: {fixed} · toegezegd: {committed} · "
+                        "opnieuw gepland: {free}",
+                        "Previous plan: {previous} · realised from {source}: {fixed} · committed: {committed} · "
+                        "re-planned: {free}"),
+    "midyear.delta_note": ("De kleine cijfers zijn het verschil met het vorige plan ({name}); groen is beter.",
+                           "The small figures are the difference with the previous plan ({name}); green is better."),
+    "midyear.changes": ("Wat is er veranderd", "What changed"),
+    "midyear.dimension": ("Per", "By"),
+    "midyear.whole_year": ("Hele jaar", "Whole year"),
+    "midyear.moved": ("Woningen verschoven", "Dwellings moved"),
+    "midyear.moved_help": ("Woningen die in de nog te plannen perioden ({periods}) van het ene contingent (groep, "
+                           "corporatie, woningtype, periode) van het vorige plan naar een ander gaan.",
+                           "Dwellings that, in the periods still to plan ({periods}), go from one contingent "
+                           "(group, corporation, dwelling type, period) of the previous plan to another."),
+    "midyear.col.planned": ("Gepland", "Planned"),
+    "midyear.col.realised": ("Gerealiseerd", "Realised"),
+    "midyear.col.realised_through": ("Gerealiseerd t/m {period}", "Realised through {period}"),
+    "midyear.col.revised": ("Herzien", "Revised"),
+    "midyear.col.change": ("Verschil (herzien − gepland)", "Change (revised − planned)"),
+    "midyear.chart_note": ("Per doelgroep over het hele jaar: het vorige plan, wat er tot nu toe gerealiseerd is, "
+                           "en het herziene plan (gerealiseerd meegeteld).",
+                           "Per group over the whole year: the previous plan, what was realised so far, and the "
+                           "revised plan (realised included)."),
+    "midyear.explain_title": ("Uitleg", "Explanation"),
+    "midyear.explain_help": ("Wat is één woning extra waard, en één woning ruimte in een regel die knelt? Dat "
+                             "wordt gemeten door ongeveer {n} keer opnieuw te rekenen.",
+                             "What is one more dwelling worth, and one dwelling of room in a rule that binds? "
+                             "Measured by re-solving about {n} times."),
+    "midyear.explain": ("Leg uit", "Explain"),
+    "midyear.explain_running": ("Opnieuw rekenen voor de uitleg…", "Re-solving for the explanation…"),
+    "midyear.explain_progress": ("{seconds} s (naar schatting {expected} s)", "{seconds} s (about {expected} s expected)"),
+    "midyear.marginal": ("Wat een woning extra, of een regel ruimer, oplevert", "What one more dwelling, or a looser rule, is worth"),
+    "midyear.marginal_none": ("Geen perioden meer om te plannen: niets te meten.", "No periods left to plan: nothing to measure."),
+    "midyear.exposure": ("Zelfzoekende groepen", "Self-searching groups"),
+    "midyear.col.held_at_forecast": ("Huishoudmaanden te laat bij de prognose",
+                                     "Overdue household-months at the forecast"),
+    "midyear.col.with_plan": ("Idem met het plan", "The same with the plan"),
+    "midyear.col.saved": ("Bespaard", "Saved"),
+    "midyear.unmet": ("Onvervulde vraag aan het eind van het jaar", "Unmet demand at the end of the year"),
+    "midyear.col.waiting_at_end": ("Nog wachtend", "Still waiting"),
+    "midyear.col.overdue_at_end": ("Waarvan te lang", "Of which overdue"),
+    "explain.more_dwelling": ("een extra woning van het type {type} in {period}",
+                              "one more dwelling of type {type} in {period}"),
+    "explain.relax": ("{rule} één woning ruimer maken", "relaxing {rule} by one dwelling"),
+    "explain.effect.saves": ("{what} scheelt ongeveer {n} huishoudmaanden wachten boven de streeftermijn.",
+                             "{what} saves about {n} household-months of waiting beyond target."),
+    "explain.effect.adds": ("{what} kost ongeveer {n} huishoudmaanden extra wachten boven de streeftermijn.",
+                            "{what} adds about {n} household-months of waiting beyond target."),
+    "explain.effect.none": ("{what} scheelt geen huishoudmaanden wachten boven de streeftermijn.",
+                            "{what} saves no household-months of waiting beyond target."),
+    "explain.all_groups": ("alle groepen", "all groups"),
+    "explain.in_period": (" in {period}", " in {period}"),
+    "explain.rule.district_cap": ("het maximum in stadsdeel {district} voor {who}",
+                                  "the district cap of {district} for {who}"),
+    "explain.rule.max_housed": ("het jaarmaximum van {group}", "the maximum of {group} over the year"),
+    "explain.rule.min_housed": ("het jaarminimum van {group}", "the minimum of {group} over the year"),
+    "explain.rule.min_cumulative": ("het minimum van {group} tot en met {period}",
+                                    "the minimum of {group} by the end of {period}"),
+    "explain.rule.min_housed_per_period": ("het minimum van {group} in {period}", "the minimum of {group} in {period}"),
+    "explain.rule.max_housed_per_period": ("het maximum van {group} in {period}", "the maximum of {group} in {period}"),
+    "explain.exposure.nothing": ("Minder woningen openstellen voor {group} levert niets op: het plan laat hun aantal "
+                                 "op de prognose.",
+                                 "Lowering the exposure of {group} gains nothing: the plan leaves its uptake at the "
+                                 "forecast."),
+    "explain.exposure.gain": ("{n} woningen minder openstellen voor {group} verlaagt de doelfunctie met {objective}: "
+                              "huishoudmaanden boven de streeftermijn bespaard voor {who}{cost} (netto {net} "
+                              "huishoudmaanden).",
+                              "Exposing {n} fewer dwellings to {group} lowers the objective by {objective}: "
+                              "household-months beyond target saved for {who}{cost} (net {net} household-months)."),
+    "explain.exposure.cost": ("; langer gewacht door {who}", "; waited longer by {who}"),
+    "explain.exposure.no_group": ("geen groep", "no group"),
+    "explain.exposure.infeasible": ("De prognose van de zelfzoekende groepen aanhouden laat geen uitvoerbaar plan "
+                                    "over.", "Holding the self-searching uptake at its forecast leaves no feasible "
+                                    "plan."),
 
     # compare
     "compare.title": ("Vergelijken", "Compare"),
@@ -362,8 +559,26 @@ PROBLEM_MESSAGES_NL: list[tuple[str, str]] = [
      r"deze grens staat al voor deze periode (rij \1)"),
     (r"^more than one min_batch for the group$", "meer dan één minimaal aantal voor deze groep"),
     (r"^dwelling type listed twice$", "woningtype staat er twee keer in"),
-    (r"^realised dwellings exceed the supply of cell (.*) \((\d+) offered\)$",
-     r"gerealiseerde woningen zijn meer dan het aanbod in cel \1 (\2 aangeboden)"),
+    (r"^a self-searching group needs a forecast uptake per period$",
+     "een groep die zelf zoekt heeft per periode een prognose nodig"),
+    (r"^(\d+) entries, expected (\d+) \(one per period: (.*)\)$", r"\1 waarden, verwacht \2 (één per periode: \3)"),
+    (r"^Input should be 'weighted' or 'fair'$", "moet 'weighted' of 'fair' zijn"),
+    (r"^reaches past the last period \((.*)\): nothing left to plan$",
+     r"reikt voorbij de laatste periode (\1): er valt niets meer te plannen"),
+    (r"^is after fixed_through \((.*)\); only periods up to and including fixed_through can be realised$",
+     r"ligt na de laatste gerealiseerde periode (\1); alleen perioden tot en met die periode kunnen gerealiseerd "
+     r"zijn"),
+    (r"^realised dwellings exceed the supply of cell corporation=(.*), district=(.*), dwelling_type=(.*), "
+     r"period=(.*) \((\d+) offered\)$",
+     r"gerealiseerde woningen zijn meer dan het aanbod van corporatie \1, stadsdeel \2, woningtype \3, periode \4 "
+     r"(\5 aangeboden)"),
+    (r"^the committed allocations \(commit lag\) exceed the supply of cell corporation=(.*), district=(.*), "
+     r"dwelling_type=(.*), period=(.*) \((\d+) offered\)$",
+     r"de toegezegde toewijzingen zijn meer dan het aanbod van corporatie \1, stadsdeel \2, woningtype \3, "
+     r"periode \4 (\5 aangeboden)"),
+    (r"^unknown file type; use \.csv or \.xlsx$", "onbekend bestandstype; gebruik .csv of .xlsx"),
+    (r"^(an allocation table|an update table) needs the columns (.*); missing (.*)$",
+     r"het bestand heeft de kolommen \2 nodig; ontbreekt: \3"),
 ]
 
 

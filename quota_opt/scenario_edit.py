@@ -23,7 +23,7 @@ from .schema import Scenario, parse_scenario
 
 ENTITY_KINDS = ("dwelling_types", "main_groups", "corporations", "districts")
 GROUP_FIELDS = ["label", "main_group", "eligible_types", "weight", "target_months",
-                "waiting_start", "overdue_start", "quota", "min_housed", "max_housed"]
+                "waiting_start", "overdue_start", "quota", "min_housed", "max_housed", "self_searching"]
 GROUP_INT_FIELDS = ["target_months", "waiting_start", "overdue_start", "quota", "min_housed", "max_housed"]
 BOUND_KINDS = ("min_housed_per_period", "max_housed_per_period", "min_cumulative")
 BOUND_COLUMNS = ["group", "bound", "period", "dwellings"]
@@ -31,7 +31,8 @@ SUPPLY_KEYS = ["corporation", "district", "dwelling_type"]
 SPREADING_COLUMNS = ["dimension", "main_group", "tolerance"]
 CAP_COLUMNS = ["district", "main_group", "period", "max_dwellings"]
 BATCH_COLUMNS = ["group", "dwellings"]
-SETTINGS_FIELDS = ("name", "target_months", "quota_weight", "housing_reward")
+SETTINGS_FIELDS = ("name", "target_months", "quota_weight", "housing_reward", "stability_weight", "objective")
+OBJECTIVES = ("weighted", "fair")
 TABLES = ("settings", "names", "groups", "bounds", "supply", "spreading", "district_caps", "min_batch")
 
 
@@ -40,16 +41,22 @@ def inflow_column(period: str) -> str:
     return f"inflow {period}"
 
 
+def uptake_column(period: str) -> str:
+    """Column of the groups table holding a self-searching group's forecast uptake in `period`."""
+    return f"uptake {period}"
+
+
 @dataclass
 class ScenarioTables:
     """A scenario as the editor shows it. Ids are values (selectboxes show labels)."""
 
     settings: dict[str, Any]
-    """name, target_months, quota_weight, housing_reward."""
+    """name, target_months, quota_weight, housing_reward, stability_weight, objective."""
     names: dict[str, pd.DataFrame]
     """One table per kind in ENTITY_KINDS: index id, column label."""
     groups: pd.DataFrame
-    """Index: group id. Columns GROUP_FIELDS, then one inflow column per period."""
+    """Index: group id. Columns GROUP_FIELDS, one inflow column per period, then one forecast
+    uptake column per period (blank unless the group is self-searching)."""
     bounds: pd.DataFrame
     """BOUND_COLUMNS: per-period minimum and maximum, and the cumulative minimum by a period."""
     supply: pd.DataFrame
@@ -97,16 +104,20 @@ def scenario_tables(scenario: Scenario) -> ScenarioTables:
     group_rows = []
     for g in s.groups:
         row = {"label": g.label or "", "main_group": g.main_group, "eligible_types": list(g.eligible_types),
-               "weight": float(g.weight)}
+               "weight": float(g.weight), "self_searching": bool(g.self_searching)}
         for key in GROUP_INT_FIELDS:
             row[key] = getattr(g, key)
         for k, p in enumerate(periods):
             row[inflow_column(p)] = g.inflow[k]
+            row[uptake_column(p)] = g.forecast_uptake[k] if g.forecast_uptake is not None else None
         group_rows.append(row)
-    groups = pd.DataFrame(group_rows, columns=[*GROUP_FIELDS, *map(inflow_column, periods)],
+    groups = pd.DataFrame(group_rows, columns=[*GROUP_FIELDS, *map(inflow_column, periods),
+                                               *map(uptake_column, periods)],
                           index=pd.Index([g.id for g in s.groups], name="id"))
     groups = groups.astype({key: "Int64" for key in GROUP_INT_FIELDS}
-                           | {inflow_column(p): "Int64" for p in periods} | {"weight": "float64"})
+                           | {inflow_column(p): "Int64" for p in periods}
+                           | {uptake_column(p): "Int64" for p in periods}
+                           | {"weight": "float64", "self_searching": "bool"})
     groups["label"] = groups["label"].astype(object)
 
     bound_rows = []
@@ -130,7 +141,8 @@ def scenario_tables(scenario: Scenario) -> ScenarioTables:
     batches = _frame([{"group": r.group, "dwellings": r.dwellings} for r in s.rules.min_batch],
                      BATCH_COLUMNS, {"dwellings": "Int64"})
     settings = {"name": s.name, "target_months": s.target_months,
-                "quota_weight": float(s.rules.quota_weight), "housing_reward": float(s.rules.housing_reward)}
+                "quota_weight": float(s.rules.quota_weight), "housing_reward": float(s.rules.housing_reward),
+                "stability_weight": float(s.rules.stability_weight), "objective": s.rules.objective}
     return ScenarioTables(settings=settings, names=names, groups=groups, bounds=bounds, supply=supply,
                           spreading=spreading, district_caps=caps, min_batch=batches)
 
@@ -216,6 +228,9 @@ def scenario_dict(base: Scenario, tables: ScenarioTables) -> tuple[dict, dict[st
     rules = dict(raw.get("rules") or {})
     rules["quota_weight"] = _number(settings.get("quota_weight"))
     rules["housing_reward"] = _number(settings.get("housing_reward"))
+    for key in ("stability_weight", "objective"):  # older callers may leave them out: keep the scenario's
+        if key in settings:
+            rules[key] = _number(settings[key]) if key == "stability_weight" else _text(settings[key])
     for key in SETTINGS_FIELDS:
         out.mark(key if key in ("name", "target_months") else f"rules.{key}", _Origin("settings", None, key))
 
@@ -264,6 +279,14 @@ def _groups(base: Scenario, tables: ScenarioTables, out: _Raw) -> list[dict]:
             for key in GROUP_INT_FIELDS:
                 group[key] = _number(row.get(key))
             group["inflow"] = [_number(row.get(inflow_column(p))) for p in periods]
+            if "self_searching" in row.index:
+                group["self_searching"] = _flag(row.get("self_searching"))
+            if any(uptake_column(p) in row.index for p in periods):
+                uptake = [_number(row.get(uptake_column(p))) for p in periods]
+                if all(v is None for v in uptake):
+                    group.pop("forecast_uptake", None)  # blank: no forecast
+                else:
+                    group["forecast_uptake"] = uptake
             for key in ("target_months", "quota", "min_housed", "max_housed", "label"):
                 if group.get(key) is None:
                     group.pop(key, None)  # blank: no override, no quota, no bound
@@ -272,6 +295,8 @@ def _groups(base: Scenario, tables: ScenarioTables, out: _Raw) -> list[dict]:
                     group[key] = 0  # blank: nobody
         fields = {f"inflow[{k}]": inflow_column(p) for k, p in enumerate(periods)}
         fields["inflow"] = inflow_column(periods[0])
+        fields |= {f"forecast_uptake[{k}]": uptake_column(p) for k, p in enumerate(periods)}
+        fields["forecast_uptake"] = uptake_column(periods[0])
         out.mark(f"groups[{i}]", _Origin("groups", g.id, None, fields))
         groups.append(group)
     return groups
@@ -391,6 +416,11 @@ def _number(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _flag(value: Any) -> bool:
+    """A checkbox cell: blank is unticked."""
+    return False if _missing(value) else bool(value)
 
 
 def _id_list(value: Any) -> list[str]:
