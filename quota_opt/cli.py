@@ -2,6 +2,8 @@
 
     quota-opt validate SCENARIO                      exit 0 valid, 2 invalid
     quota-opt solve SCENARIO --out DIR [--time-limit S] [--mip-gap G]
+    quota-opt resolve SCENARIO --realised FILE --fixed-through P --out DIR   (issue 4)
+    quota-opt runs list|show|compare, quota-opt adopt RUN --note TEXT        (the store, issue 6)
 
 Exit codes: 0 a plan (optimal or best within the time limit), 2 invalid input,
 3 infeasible (diagnosis.json in DIR), 1 anything unexpected."""
@@ -10,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
 
 import pandas as pd
 
+from .cli_store import RunRecorder, add_store_commands, add_store_options, cmd_adopt, cmd_runs
 from .errors import ScenarioError
 from .io import load_scenario
 
@@ -70,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--explain", action="store_true",
                        help="also compute the marginal value of one more dwelling per type and period "
                             "and of each binding rule (one re-solve each)")
+    add_store_options(solve)
     resolve = commands.add_parser(
         "resolve", parents=[], help="re-plan the rest of the year from what was allocated so far")
     resolve.add_argument("scenario", type=Path)
@@ -98,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--objective", choices=["weighted", "fair"], default=None)
         sub.add_argument("--log", action="store_true")
         sub.add_argument("--quiet", action="store_true")
+        add_store_options(sub)
+    add_store_commands(commands)
     return parser
 
 
@@ -111,12 +118,19 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_solve(args)
         if args.command == "resolve":
             return cmd_resolve(args)
+        if args.command == "runs":
+            return cmd_runs(args)
+        if args.command == "adopt":
+            return cmd_adopt(args)
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("quota-opt: interrupted", file=sys.stderr)
         return EXIT_UNEXPECTED
+    except BrokenPipeError:  # `quota-opt runs list | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # the CLI's promise: exit 1 for anything unexpected
         if args.debug:
             traceback.print_exc()
@@ -182,11 +196,18 @@ def _solve_and_write(args, scenario, inputs: list[Path], explain_it: bool, mid_y
             return EXIT_INVALID
     options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap, threads=args.threads,
                            formulation=args.formulation)
-    solution = solve_scenario(scenario, options, log_stream=sys.stderr if args.log else None)
-    tables, sections = {}, {}
-    if solution.plan is not None and (mid_year or explain_it):
-        tables, sections = _report_sections(solution, options, explain_it, mid_year)
-    written = write_outputs(args.out, solution, tables, sections)
+    recorder = RunRecorder(args, scenario, "resolve" if mid_year else "solve", options,
+                           previous_dir=getattr(args, "previous", None))
+    try:
+        solution = solve_scenario(scenario, options, log_stream=sys.stderr if args.log else None)
+        tables, sections = {}, {}
+        if solution.plan is not None and (mid_year or explain_it):
+            tables, sections = _report_sections(solution, options, explain_it, mid_year)
+        written = write_outputs(args.out, solution, tables, {**sections, **recorder.summary_section})
+    except BaseException as error:  # recorded, then handled as before (exit 1, or interrupted)
+        recorder.fail(error)
+        raise
+    recorder.finish(solution, tables, sections)
     if solution.status is Status.INFEASIBLE:
         from .diagnose import diagnosis_sentences
 
@@ -209,6 +230,8 @@ def _solve_and_write(args, scenario, inputs: list[Path], explain_it: bool, mid_y
             print(f"plan stability: {moved['dwellings_moved']:g} dwellings moved between contingents "
                   f"against the previous plan ({', '.join(moved['periods'])})")
         print(f"\nwritten: {', '.join(str(p) for p in written)}")
+        if recorder.run_id is not None:
+            print(f"saved as run {recorder.run_id} in {recorder.store.shown_url}")
     return EXIT_OK
 
 
