@@ -80,7 +80,7 @@ with st.container(border=True):
     periods = list(base.periods)
     if previous_rows is not None:
         st.caption(t("midyear.previous_facts", scenario=base.name, rows=len(previous_rows),
-                     dwellings=views.number(sum(r["dwellings"] for r in previous_rows))))
+                     dwellings=views.number(am.dwelling_total(previous_rows))))
     elif not with_plan:
         st.caption(t("midyear.no_plan_yet"))
 
@@ -127,7 +127,7 @@ with st.container(border=True):
         realised_rows = realisations.rows(previous_rows or [], periods, fixed_through)
         source = t("midyear.source_plan", name=previous_name) if realisations.from_plan else realisations.source
         st.info(t("midyear.realised_facts", rows=len(realised_rows), source=source,
-                  dwellings=views.number(sum(r["dwellings"] for r in realised_rows)),
+                  dwellings=views.number(am.dwelling_total(realised_rows)),
                   updates=len(realisations.updates)), icon=":material/fact_check:")
         with st.expander(t("midyear.realised_table")):
             st.dataframe(views.translated_columns(ar.labelled(
@@ -243,7 +243,8 @@ dimensions = {k: t(f"col.{k}") for k in am.CHANGE_DIMENSIONS}
 dimension = a.selectbox(t("midyear.dimension"), list(dimensions), format_func=dimensions.get, key="midyear_dimension")
 period_choices = {"total": t("midyear.whole_year"), **{p: p for p in run.scenario.periods}}
 period = b.selectbox(t("col.period"), list(period_choices), format_func=period_choices.get, key="midyear_period")
-c.metric(t("midyear.moved"), views.number(revision.moved["dwellings_moved"]),
+moved = revision.moved["dwellings_moved"]  # half the contingent changes: a single one is 0.5, not "0"
+c.metric(t("midyear.moved"), views.number(moved, 0 if float(moved).is_integer() else 1),
          help=t("midyear.moved_help", periods=", ".join(revision.moved["periods"]) or "–"))
 table = am.change_table(revision.changes, run.scenario, dimension, period)
 st.dataframe(views.change_view(table, dimension, period, revision.fixed_periods), hide_index=True, width="stretch",

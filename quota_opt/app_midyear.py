@@ -68,6 +68,13 @@ def rows_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ALLOCATION_COLUMNS)
 
 
+def dwelling_total(rows: list[dict]) -> float:
+    """The dwellings of allocation rows, counting only numeric cells: a blank or text cell of an
+    upload is reported by the re-solve's validation (with its row and value), not summed here."""
+    return sum(r["dwellings"] for r in rows
+               if isinstance(r.get("dwellings"), (int, float)) and not isinstance(r.get("dwellings"), bool))
+
+
 def rows_through(rows: list[dict], periods: list[str], fixed_through: str) -> list[dict]:
     """The rows of periods up to and including `fixed_through`."""
     kept = set(periods[: periods.index(fixed_through) + 1])
@@ -81,7 +88,7 @@ def _read_upload(name: str, content: bytes, read: Callable[[Path], object], what
     if suffix not in UPLOAD_SUFFIXES:
         raise ScenarioError(name, [Problem("(file)", "unknown file type; use .csv or .xlsx", name)])
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        path = Path(folder) / Path(name).name  # its own name, which a problem may quote
         path.write_bytes(content)
         try:
             return read(path)
