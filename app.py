@@ -13,6 +13,7 @@ app_state.init()
 with st.sidebar:
     st.radio(t("app.language"), list(LANGUAGES), format_func=LANGUAGES.get, key=app_state.LANG,
              horizontal=True)
+    st.text_input(t("app.author"), key=app_state.AUTHOR, help=t("app.author_help"))
 
 pages = [
     st.Page("app_pages/scenario.py", title=t("page.scenario"), icon=":material/edit_note:",
@@ -24,6 +25,7 @@ pages = [
             url_path="compare"),
     st.Page("app_pages/export.py", title=t("page.export"), icon=":material/download:",
             url_path="export"),
+    st.Page("app_pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"),
 ]
 page = st.navigation(pages)
 page.run()

@@ -206,6 +206,7 @@ if resolve:
                 solved = True
         if solved:
             slot.empty()
+            app_state.store_run(run, previous_run.stored_id if previous_run is not None else None)
 
 # ---------------------------------------------------------------------------- results
 revised = [r for r in app_state.runs() if r.kind is ar.RunKind.REVISED]

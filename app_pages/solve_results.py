@@ -50,11 +50,13 @@ if solve:
             status.update(label=t("solve.failed"), state="error")
             st.error(t("solve.error", error=str(error)), icon=":material/error:")
         else:
-            app_state.add_run(ar.optimised_run(ar.unique_name(name.strip() or t("solve.default_name", n=1),
-                                                              app_state.run_names()), solution))
+            new_run = ar.optimised_run(ar.unique_name(name.strip() or t("solve.default_name", n=1),
+                                                      app_state.run_names()), solution)
+            app_state.add_run(new_run)
             solved = True
     if solved:
         slot.empty()  # the result's own banner below says how the solve ended
+        app_state.store_run(new_run)  # after the run is in the session: a failing store only warns
 
 # --------------------------------------------------------------------------- results
 runs = app_state.runs()

@@ -60,6 +60,9 @@ class Run:
     revision: Revision | None = None
     """A revised run's previous plan, what was realised and what changed (app_midyear)."""
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    stored_id: int | None = None
+    """The run's id in the store (quota_opt.store) once saved or opened from there; None for
+    plans the store does not keep (rule of thumb, agreed division) or a store that failed."""
 
     @property
     def status(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -39,6 +40,7 @@ SELECTED_RUN = "selected_run"
 COMPARED = "compared_runs"
 NOTICE = "notice"
 EXPORTS = "exports"
+AUTHOR = "author"
 
 
 # ------------------------------------------------------------------------ language
@@ -90,6 +92,10 @@ def init() -> None:
     st.session_state.setdefault(RUNS, [])
     st.session_state.setdefault(EDITOR_VERSION, 0)
     st.session_state.setdefault(EXPORTS, {})
+    if AUTHOR not in st.session_state:
+        from .store import author_name  # noqa: PLC0415 - the store's imports only when a session starts
+
+        st.session_state[AUTHOR] = author_name()
     if SCENARIO not in st.session_state:
         path = default_scenario_path()
         set_scenario(load_file(path), path.name)
@@ -232,3 +238,50 @@ def export_bytes(run: Run, kind: str, make) -> bytes:
     if kind not in store:
         store[kind] = make(run)
     return store[kind]
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str):
+    from .store import Store  # noqa: PLC0415
+
+    return Store(url)  # a StoreError is not cached: the next call tries again
+
+
+def store():
+    """The store of QUOTA_OPT_DB (default: the user's SQLite file), opened and migrated once
+    per URL and process and shared by the sessions (its SQLAlchemy engine is thread-safe).
+    Raises StoreError."""
+    from .store import database_url  # noqa: PLC0415
+
+    return _open_store(database_url())
+
+
+def author() -> str:
+    """Who saves and adopts: the sidebar's name, else QUOTA_OPT_AUTHOR or the login name."""
+    from .store import author_name  # noqa: PLC0415
+
+    return str(st.session_state.get(AUTHOR) or "").strip() or author_name()
+
+
+def store_run(run: Run, previous_run_id: int | None = None) -> Run:
+    """Save a session run's solve in the store and keep its stored id on the session run. A
+    store that cannot be opened or written costs a warning on the page, never the run, which
+    the caller has already added to the session."""
+    from .app_history import STORE_ERRORS, save_run  # noqa: PLC0415
+
+    try:
+        stored_id = save_run(store(), run, author(), previous_run_id)
+    except STORE_ERRORS as error:
+        st.warning(t("store.not_saved", error=str(error)), icon=":material/warning:")
+        return run
+    saved = replace(run, stored_id=stored_id)
+    st.session_state[RUNS] = [saved if r.id == run.id else r for r in runs()]
+    return saved
+
+
+def stored_ids() -> dict[int, str]:
+    """Stored id -> name of the session runs that are in the store."""
+    return {r.stored_id: r.name for r in runs() if r.stored_id is not None}
