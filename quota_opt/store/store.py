@@ -141,10 +141,15 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = database_url(url)
+        self.engine = None
         try:
             self.engine = make_engine(self.url)
             self._migrate()
-        except (SQLAlchemyError, CommandError, OSError) as error:
+        except (SQLAlchemyError, CommandError, OSError, StoreError) as error:
+            if self.engine is not None:
+                self.engine.dispose()
+            if isinstance(error, StoreError):
+                raise
             raise StoreError(f"store {shown(self.url)}: cannot open: {error}") from error
 
     def __repr__(self) -> str:
@@ -240,7 +245,8 @@ class Store:
         """Store the outcome in one transaction: a run is either still `running` or complete."""
         rows = allocation.loc[allocation.dwellings > 0, ALLOCATION_COLUMNS]
         records = [{"run_id": run_id, "group_id": g, "dwelling_type": t, "corporation": c, "district": d,
-                    "period": p, "dwellings": int(n)} for g, t, c, d, p, n in rows.itertuples(index=False)]
+                    "period": p, "dwellings": int(n), "position": i}
+                   for i, (g, t, c, d, p, n) in enumerate(rows.itertuples(index=False))]
         with self.engine.begin() as connection:
             done = connection.execute(update(Run).where(Run.id == run_id, Run.status == RUNNING).values(
                 status=status, finished_at=_now(), objective=summary.get("objective"), gap=summary.get("gap"),
@@ -354,7 +360,8 @@ class Store:
             cells = connection.execute(select(RunAllocation.group, RunAllocation.dwelling_type,
                                               RunAllocation.corporation, RunAllocation.district,
                                               RunAllocation.period, RunAllocation.dwellings)
-                                       .where(RunAllocation.run_id == run_id)).all()
+                                       .where(RunAllocation.run_id == run_id)
+                                       .order_by(RunAllocation.position)).all()
             tables = {t.name: pd.DataFrame(json.loads(t.content))
                       for t in connection.execute(select(RunTable).where(RunTable.run_id == run_id)).all()}
             record = RunRecord(info=infos[0], options=json.loads(row.options),

@@ -75,6 +75,8 @@ class RunAllocation(Base):
     district: Mapped[str] = mapped_column(String(200), primary_key=True)
     period: Mapped[str] = mapped_column(String(200), primary_key=True)
     dwellings: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    """Row number in the run's allocation.csv: read back in the same order."""
 
 
 class RunTable(Base):

@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.Column("district", sa.String(200), nullable=False),
         sa.Column("period", sa.String(200), nullable=False),
         sa.Column("dwellings", sa.Integer, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("run_id", "group_id", "dwelling_type", "corporation", "district", "period",
                                 name="pk_run_allocations"),
         sa.ForeignKeyConstraint(["run_id"], ["runs.id"], ondelete="CASCADE", name="fk_run_allocations_run_id_runs"),
