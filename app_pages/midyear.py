@@ -280,6 +280,10 @@ if revision.explanation is None:
             else:
                 run = ar.with_explanation(run, explanation)
                 app_state.replace_run(run)
+                app_state.store_tables(run, {"Marginal values": explanation.marginal,
+                                             "Unmet demand": explanation.unmet_demand,
+                                             **({"Lower exposure": explanation.exposure}
+                                                if len(explanation.exposure) else {})})
                 revision = run.revision
         if revision.explanation is not None:
             slot.empty()

@@ -282,6 +282,19 @@ def store_run(run: Run, previous_run_id: int | None = None) -> Run:
     return saved
 
 
+def store_tables(run: Run, tables: dict) -> None:
+    """Add report tables computed after the solve (the explanations) to the run's stored
+    record; a failure costs a warning."""
+    from .app_history import STORE_ERRORS  # noqa: PLC0415
+
+    if run.stored_id is None:
+        return
+    try:
+        store().add_tables(run.stored_id, tables)
+    except STORE_ERRORS as error:
+        st.warning(t("store.not_saved", error=str(error)), icon=":material/warning:")
+
+
 def stored_ids() -> dict[int, str]:
     """Stored id -> name of the session runs that are in the store."""
     return {r.stored_id: r.name for r in runs() if r.stored_id is not None}

@@ -370,9 +370,15 @@ def test_the_explanation_says_what_one_more_dwelling_is_worth(monkeypatch):
     explanation = run.revision.explanation
     assert explanation is not None
 
-    # the page's explanation is the engine's
+    # the page's explanation is the engine's, and is stored with the run
     again = explain(run.solution, run.solution.options).marginal
     pd.testing.assert_frame_equal(explanation.marginal.drop(columns="sentence"), again.drop(columns="sentence"))
+    from quota_opt.store import Store
+
+    with Store() as store:
+        stored = store.run(run.stored_id).tables
+    assert {"What changed", "Marginal values", "Unmet demand"} <= set(stored)
+    assert list(stored["Marginal values"].sentence) == list(explanation.marginal.sentence)
     more = explanation.marginal[explanation.marginal.kind == "one more dwelling"]
     assert sorted(more.subject) == sorted(t.name for t in run.scenario.dwelling_types)
     assert set(more.period) == {"Q4"} and (more.household_months_saved == 3).all()

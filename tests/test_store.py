@@ -147,6 +147,22 @@ def test_a_run_is_finished_once(store_url, demo_solution):
         assert store.counts()["run_allocations"] == len(sorted_allocation(demo_solution.allocation))
 
 
+def test_tables_computed_later_are_added_never_replaced(store_url, demo_solution):
+    with Store(store_url) as store:
+        run_id = store.save_solution(demo_solution, "plan", "resolve", tables={"What changed": pd.DataFrame({"a": [1]})})
+        marginal = pd.DataFrame({"subject": ["Studio"], "household_months_saved": [3.0]})
+        store.add_tables(run_id, {"Marginal values": marginal})
+        tables = store.run(run_id).tables
+        assert sorted(tables) == ["Marginal values", "What changed"]
+        pd.testing.assert_frame_equal(tables["Marginal values"], marginal)
+        with pytest.raises(StoreError, match="already has table\\(s\\) What changed"):
+            store.add_tables(run_id, {"What changed": pd.DataFrame({"a": [2]})})
+        assert store.run(run_id).tables["What changed"].a.tolist() == [1]
+        running = store.start_run(demo_solution.scenario, "busy", "solve", {})
+        with pytest.raises(StoreError, match=f"run {running} is not a finished run"):
+            store.add_tables(running, {"x": marginal})
+
+
 # ------------------------------------------------------------------ migrations
 def test_a_store_made_by_the_first_schema_is_migrated_not_rebuilt(store_url):
     """A store at revision 0001 with a run and a decision in it: opening it upgrades it to the

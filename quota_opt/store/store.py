@@ -258,8 +258,23 @@ class Store:
             if records:
                 connection.execute(RunAllocation.__table__.insert(), records)
             for name, frame in (tables or {}).items():
-                content = frame.astype(object).where(frame.notna(), None).to_json(orient="records", date_format="iso")
-                connection.execute(RunTable.__table__.insert().values(run_id=run_id, name=name, content=content))
+                connection.execute(RunTable.__table__.insert().values(run_id=run_id, name=name,
+                                                                      content=_records_json(frame)))
+
+    def add_tables(self, run_id: int, tables: dict[str, pd.DataFrame]) -> None:
+        """Add report tables computed after the run ended (explanations asked for later); a
+        table already stored under the same name is never replaced."""
+        with self.engine.begin() as connection:
+            status = connection.execute(select(Run.status).where(Run.id == run_id)).scalar()
+            if status is None or status == RUNNING:
+                raise StoreError(f"store {self.shown_url}: run {run_id} is not a finished run")
+            present = set(connection.execute(select(RunTable.name).where(RunTable.run_id == run_id)).scalars())
+            clash = sorted(present & set(tables))
+            if clash:
+                raise StoreError(f"store {self.shown_url}: run {run_id} already has table(s) {', '.join(clash)}")
+            for name, frame in tables.items():
+                connection.execute(RunTable.__table__.insert().values(run_id=run_id, name=name,
+                                                                      content=_records_json(frame)))
 
     def fail_run(self, run_id: int, message: str, status: str = "error") -> None:
         """A run that ended without an outcome to store: `error` (an exception) or
@@ -396,6 +411,10 @@ class Store:
         with self.engine.connect() as connection:
             return {table.__tablename__: connection.execute(select(func.count()).select_from(table)).scalar_one()
                     for table in (ScenarioVersion, Run, RunAllocation, RunTable, Decision)}
+
+
+def _records_json(frame: pd.DataFrame) -> str:
+    return frame.astype(object).where(frame.notna(), None).to_json(orient="records", date_format="iso")
 
 
 def open_store(url: str | None = None) -> Store:
