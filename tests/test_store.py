@@ -205,6 +205,17 @@ def test_a_store_made_by_the_first_schema_is_migrated_not_rebuilt(store_url):
         assert store.run(new).info.previous_run_id == run and store.run(new).info.scenario.id == version
 
 
+def test_the_migrations_build_exactly_the_tables_the_code_declares(store_url):
+    """Alembic's autogenerate finds nothing to change between the migrated store and tables.py."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from quota_opt.store.tables import Base
+
+    with Store(store_url) as store, store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
 def test_a_store_from_a_newer_quota_opt_is_refused(store_url):
     with Store(store_url) as store:
         with store.engine.begin() as connection:
