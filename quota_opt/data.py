@@ -190,6 +190,10 @@ class ModelData:
         position = 2 if dimension == "corporation" else 3
         return sum(n for k, n in self.realised.items() if k[0] in members and k[position] == element)
 
+    def realised_from_corporation(self, group: str, corporation: str) -> int:
+        """Dwellings group has realised (or committed) from corporation."""
+        return sum(n for k, n in self.realised.items() if k[0] == group and k[2] == corporation)
+
     def batch_big_m(self, group: str, corporation: str, tight: bool = True) -> int:
         """The most group can get from corporation over the horizon: eligible supply of the
         corporation plus the group's realised dwellings there, and (tight) no more than its
@@ -197,7 +201,7 @@ class ModelData:
         spec = self.scenario.group(group)
         eligible = sum(self.residual[c, d, t, p] for (g, t, c, d, p) in self.free_keys
                        if g == group and c == corporation)
-        realised = sum(n for k, n in self.realised.items() if k[0] == group and k[2] == corporation)
+        realised = self.realised_from_corporation(group, corporation)
         if not tight:
             return eligible + realised
         bound = min(eligible + realised, self.arrived[group, self.last_period])

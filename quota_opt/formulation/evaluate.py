@@ -69,8 +69,9 @@ def load_allocation(m: pyo.ConcreteModel, allocation: dict[AllocationKey, int]) 
             shares.append(overdue / at_risk if at_risk else 0.0)
         m.largest_overdue_share.set_value(max(shares), skip_validation=True)
     for key, con in m.min_batch_lower.items():
-        m.uses_corporation[key].set_value(0)
-        m.uses_corporation[key].set_value(1 if pyo.value(con.body) > 0.5 else 0)
+        # y may be held at 1 by its bound (realised dwellings from c); the row decides here
+        m.uses_corporation[key].set_value(0, skip_validation=True)
+        m.uses_corporation[key].set_value(1 if pyo.value(con.body) > 0.5 else 0, skip_validation=True)
 
 
 def _solve_definitions(m, constraint, variables) -> None:
