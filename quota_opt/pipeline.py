@@ -11,7 +11,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from .baseline import rule_of_thumb
-from .data import AllocationKey, ModelData
+from .data import ALL_GROUPS, AllocationKey, ModelData
 from .diagnose import DIAGNOSIS_COLUMNS, diagnose
 from .formulation import build_model, disaggregate
 from .formulation.evaluate import Evaluation, evaluate
@@ -121,13 +121,28 @@ def previous_plan_start(m: pyo.ConcreteModel, data: ModelData) -> list | None:
     for (g, t, c, d, p), n in {**data.previous, **data.realised}.items():
         from_corporation[g, c] = from_corporation.get((g, c), 0) + n
     start += [(var, 1 if from_corporation.get(key, 0) > 0 else 0) for key, var in m.uses_corporation.items()]
+    # the previous plan's spreading totals A and placements a (realised part included), so
+    # the dive rounds them towards the adopted plan too
+    frozen = set(data.fixed_periods) | set(data.committed_periods)
+    adopted = dict(data.realised)
+    for key, n in data.previous.items():
+        if key[4] not in frozen:
+            adopted[key] = adopted.get(key, 0) + n
+    placed: dict[tuple, int] = {}
+    for (g, t, c, d, p), n in adopted.items():
+        for mg in (data.main_group_of[g], ALL_GROUPS):
+            placed[mg, "corporation", c] = placed.get((mg, "corporation", c), 0) + n
+            placed[mg, "district", d] = placed.get((mg, "district", d), 0) + n
+            placed[mg] = placed.get(mg, 0) + n
+    start += [(var, placed.get(key, 0)) for key, var in m.placements.items()]
+    start += [(var, placed.get(key, 0)) for key, var in m.main_group_total.items()]
     return start
 
 
-def _fair_two_stages(m, options: SolveOptions, log_stream, dive_vars, start):
+def _fair_two_stages(m, options: SolveOptions, log_stream, dive: dict, start):
     """Stage 1: the smallest largest overdue share; stage 2: the weighted objective with the
     share held there. Seconds add up; the status and bound are stage 2's."""
-    first = run_highs(m, options, log_stream=log_stream, dive_vars=dive_vars, start=start)
+    first = run_highs(m, options, log_stream=log_stream, start=start, **dive)
     if not first.status.has_plan:
         return first
     share = pyo.value(m.largest_overdue_share)
@@ -136,7 +151,7 @@ def _fair_two_stages(m, options: SolveOptions, log_stream, dive_vars, start):
     m.objective.activate()
     remaining = None if options.time_limit is None else max(options.time_limit - first.seconds, 1.0)
     second = run_highs(m, options.model_copy(update={"time_limit": remaining}), log_stream=log_stream,
-                       dive_vars=dive_vars, start=start)
+                       start=start, **dive)
     return replace(second, seconds=first.seconds + second.seconds, log=first.log + second.log,
                    message=f"{second.message} (fair: largest overdue share {share:.4f})")
 
@@ -148,14 +163,19 @@ def solve_scenario(scenario: Scenario, options: SolveOptions | None = None, log_
     data = ModelData(scenario)
     model = build_model(data, formulation=options.formulation)
     build_seconds = time.perf_counter() - started
-    dive_vars = None
+    dive = {}
     if options.formulation == "aggregated" and options.lp_dive:
-        dive_vars = [*model.z.values(), *model.uses_corporation.values()]
+        # the group-level columns; then the main groups' totals, which they decide (with
+        # the totals fixed, the spreading rows give the placements integer bounds); then
+        # the placements per corporation and district; then the class columns u
+        dive = dict(dive_vars=[*model.z.values(), *model.uses_corporation.values()],
+                    dive_implied=[*model.main_group_total.values()],
+                    dive_later=[[*model.placements.values()]])
     start = previous_plan_start(model, data)
     if hasattr(model, "fairness_objective"):
-        run = _fair_two_stages(model, options, log_stream, dive_vars, start)
+        run = _fair_two_stages(model, options, log_stream, dive, start)
     else:
-        run = run_highs(model, options, log_stream=log_stream, dive_vars=dive_vars, start=start)
+        run = run_highs(model, options, log_stream=log_stream, start=start, **dive)
     baseline = judge(data, rule_of_thumb(data))
     common = dict(scenario=scenario, build_seconds=build_seconds, solve_seconds=run.seconds,
                   options=options, rule_of_thumb=baseline, solver_log=run.log)
