@@ -3,8 +3,10 @@ rule of thumb with the same formulation, and diagnose when the rules conflict.""
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -156,26 +158,42 @@ def _fair_two_stages(m, options: SolveOptions, log_stream, dive: dict, start):
                    message=f"{second.message} (fair: largest overdue share {share:.4f})")
 
 
+@contextmanager
+def no_gc_pauses():
+    """Pyomo's model and its hand-off to HiGHS create a few hundred thousand objects, enough to
+    set off full collections of Python's cyclic garbage collector, each 0.05-0.1 s at city size
+    (a fifth of a mid-year re-solve). Reference counting still frees all non-cyclic garbage;
+    the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def solve_scenario(scenario: Scenario, options: SolveOptions | None = None, log_stream=None) -> Solution:
     """Optimise a validated scenario (spec §3) and report on it (spec §4)."""
     options = options or SolveOptions()
-    started = time.perf_counter()
-    data = ModelData(scenario)
-    model = build_model(data, formulation=options.formulation)
-    build_seconds = time.perf_counter() - started
-    dive = {}
-    if options.formulation == "aggregated" and options.lp_dive:
-        # the group-level columns; then the main groups' totals, which they decide (with
-        # the totals fixed, the spreading rows give the placements integer bounds); then
-        # the placements per corporation and district; then the class columns u
-        dive = dict(dive_vars=[*model.z.values(), *model.uses_corporation.values()],
-                    dive_implied=[*model.main_group_total.values()],
-                    dive_later=[[*model.placements.values()]])
-    start = previous_plan_start(model, data)
-    if hasattr(model, "fairness_objective"):
-        run = _fair_two_stages(model, options, log_stream, dive, start)
-    else:
-        run = run_highs(model, options, log_stream=log_stream, start=start, **dive)
+    with no_gc_pauses():
+        started = time.perf_counter()
+        data = ModelData(scenario)
+        model = build_model(data, formulation=options.formulation)
+        build_seconds = time.perf_counter() - started
+        dive = {}
+        if options.formulation == "aggregated" and options.lp_dive:
+            # the group-level columns; then the main groups' totals, which they decide (with
+            # the totals fixed, the spreading rows give the placements integer bounds); then
+            # the placements per corporation and district; then the class columns u
+            dive = dict(dive_vars=[*model.z.values(), *model.uses_corporation.values()],
+                        dive_implied=[*model.main_group_total.values()],
+                        dive_later=[[*model.placements.values()]])
+        start = previous_plan_start(model, data)
+        if hasattr(model, "fairness_objective"):
+            run = _fair_two_stages(model, options, log_stream, dive, start)
+        else:
+            run = run_highs(model, options, log_stream=log_stream, start=start, **dive)
     baseline = judge(data, rule_of_thumb(data))
     common = dict(scenario=scenario, build_seconds=build_seconds, solve_seconds=run.seconds,
                   options=options, rule_of_thumb=baseline, solver_log=run.log)
