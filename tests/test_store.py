@@ -205,6 +205,13 @@ def test_a_store_made_by_the_first_schema_is_migrated_not_rebuilt(store_url):
         assert store.run(new).info.previous_run_id == run and store.run(new).info.scenario.id == version
 
 
+def test_the_head_the_store_checks_without_alembic_is_the_newest_migration(store_url):
+    from quota_opt.store.store import SCHEMA_HEAD
+
+    with Store(store_url) as store:
+        assert store.head_revision() == SCHEMA_HEAD == store.revision()
+
+
 def test_the_migrations_build_exactly_the_tables_the_code_declares(store_url):
     """Alembic's autogenerate finds nothing to change between the migrated store and tables.py."""
     from alembic.autogenerate import compare_metadata
