@@ -12,6 +12,7 @@ from quota_opt import scenario_edit as se
 from quota_opt.app_solve import solve_with_progress
 from quota_opt.app_state import t
 from quota_opt.errors import ScenarioError
+from quota_opt.explain import explanation_report
 from quota_opt.solve import SolveOptions
 
 UPLOAD = "__upload__"
@@ -280,10 +281,7 @@ if revision.explanation is None:
             else:
                 run = ar.with_explanation(run, explanation)
                 app_state.replace_run(run)
-                app_state.store_tables(run, {"Marginal values": explanation.marginal,
-                                             "Unmet demand": explanation.unmet_demand,
-                                             **({"Lower exposure": explanation.exposure}
-                                                if len(explanation.exposure) else {})})
+                app_state.store_tables(run, explanation_report(explanation)[0])
                 revision = run.revision
         if revision.explanation is not None:
             slot.empty()

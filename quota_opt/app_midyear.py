@@ -23,10 +23,10 @@ from .app_solve import POLL_SECONDS, SOLVER_LOCK
 from .changes import dwellings_moved, what_changed
 from .data import ModelData
 from .errors import Problem, ScenarioError
-from .explain import Explanation, explain, unmet_demand
+from .explain import Explanation, explain, explanation_report, unmet_demand
 from .export import _largest_overdue_share
 from .io import scenario_to_dict
-from .midyear import ALLOCATION_COLUMNS, apply_updates, read_allocations, read_updates
+from .midyear import ALLOCATION_COLUMNS, apply_updates, override_rules, read_allocations, read_updates
 from .pipeline import PlanReport, Solution
 from .results import allocation_dict
 from .schema import Scenario, parse_scenario
@@ -132,12 +132,7 @@ def resolve_scenario(base: Scenario, realised: list[dict], fixed_through: str, c
     raw["previous_plan"] = [dict(r) for r in previous]
     if updates:
         apply_updates(raw, [dict(u) for u in updates], f"{source} (updates)")
-    rules = dict(raw.get("rules") or {})
-    if stability_weight is not None:
-        rules["stability_weight"] = stability_weight
-    if objective is not None:
-        rules["objective"] = objective
-    raw["rules"] = rules
+    override_rules(raw, stability_weight, objective)
     return parse_scenario(raw, source)
 
 
@@ -177,17 +172,9 @@ class Revision:
             sections["what_changed"] = self.changes.astype(object).where(self.changes.notna(), None).to_dict("records")
             sections["dwellings_moved"] = self.moved
         if self.explanation is not None:
-            e = self.explanation
-            tables["Marginal values"] = e.marginal
-            tables["Unmet demand"] = e.unmet_demand
-            if len(e.exposure):
-                tables["Lower exposure"] = e.exposure
-            sections["explanations"] = {
-                "sentences": [*e.marginal.sentence.head(10), *e.exposure_sentences],
-                "marginal_values": e.marginal.to_dict("records"),
-                "exposure": e.exposure.to_dict("records"),
-                "unmet_demand": e.unmet_demand.to_dict("records"),
-            }
+            explained_tables, explained_sections = explanation_report(self.explanation)
+            tables.update(explained_tables)
+            sections.update(explained_sections)
         return tables, sections
 
 

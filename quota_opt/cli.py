@@ -240,7 +240,7 @@ def _report_sections(solution, options, explain_it: bool, mid_year: bool):
     and the explanations."""
     from .changes import dwellings_moved, what_changed
     from .data import ModelData
-    from .explain import explain
+    from .explain import explain, explanation_report
     from .results import allocation_dict
 
     tables, sections = {}, {}
@@ -253,17 +253,9 @@ def _report_sections(solution, options, explain_it: bool, mid_year: bool):
         if data.previous:
             sections["dwellings_moved"] = dwellings_moved(data, revised)
     if explain_it:
-        explanation = explain(solution, options)
-        tables["Marginal values"] = explanation.marginal
-        tables["Unmet demand"] = explanation.unmet_demand
-        if len(explanation.exposure):
-            tables["Lower exposure"] = explanation.exposure
-        sections["explanations"] = {
-            "sentences": [*explanation.marginal.sentence.head(10), *explanation.exposure_sentences],
-            "marginal_values": explanation.marginal.to_dict("records"),
-            "exposure": explanation.exposure.to_dict("records"),
-            "unmet_demand": explanation.unmet_demand.to_dict("records"),
-        }
+        explained_tables, explained_sections = explanation_report(explain(solution, options))
+        tables.update(explained_tables)
+        sections.update(explained_sections)
     return tables, sections
 
 

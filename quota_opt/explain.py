@@ -218,3 +218,19 @@ def explain(solution: Solution, options: SolveOptions | None = None) -> Explanat
     exposure, sentences = exposure_gain(solution, options)
     return Explanation(marginal=marginal_values(solution, options), exposure=exposure,
                        exposure_sentences=sentences, unmet_demand=unmet_demand(solution))
+
+
+def explanation_report(explanation: Explanation) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The explanation as workbook sheets (Marginal values, Unmet demand, Lower exposure when
+    there are self-searching groups) and as the `explanations` section of summary.json."""
+    tables = {"Marginal values": explanation.marginal, "Unmet demand": explanation.unmet_demand}
+    if len(explanation.exposure):
+        tables["Lower exposure"] = explanation.exposure
+    section = {
+        "sentences": [*explanation.marginal.sentence.head(10), *explanation.exposure_sentences],
+        "marginal_values": explanation.marginal.to_dict("records"),
+        "exposure": explanation.exposure.to_dict("records"),
+        "unmet_demand": explanation.unmet_demand.to_dict("records"),
+    }
+    return tables, {"explanations": section}
+

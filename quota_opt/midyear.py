@@ -125,10 +125,15 @@ def resolve_scenario(scenario_path: Path, realised_path: Path, fixed_through: st
         apply_updates(raw, read_updates(updates_path), str(updates_path))
     elif realised_path.suffix.lower() == ".xlsx" and "updates" in pd.ExcelFile(realised_path).sheet_names:
         apply_updates(raw, read_updates(realised_path), f"{realised_path} (sheet updates)")
+    override_rules(raw, stability_weight, objective)
+    return parse_scenario(raw, f"{scenario_path} with {realised_path}")
+
+
+def override_rules(raw: dict, stability_weight: float | None, objective: str | None) -> None:
+    """The re-solve's choices (when made) over the scenario's rules, in the raw scenario."""
     rules = dict(raw.get("rules") or {})
     if stability_weight is not None:
         rules["stability_weight"] = stability_weight
     if objective is not None:
         rules["objective"] = objective
     raw["rules"] = rules
-    return parse_scenario(raw, f"{scenario_path} with {realised_path}")
