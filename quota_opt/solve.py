@@ -141,7 +141,7 @@ def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float,
     everything = np.arange(n, dtype=np.int32)
     h.changeColsIntegrality(n, everything, np.zeros(n, dtype=np.uint8))
     try:
-        if n > LARGE_MODEL_COLUMNS:  # interior point + crossover: several times faster here
+        if h.getNumRow() > LARGE_MODEL_ROWS:  # interior point + crossover: faster from here on
             h.setOptionValue("solver", "ipm")
         _run_until(h, deadline)
         h.setOptionValue("solver", "choose")
@@ -292,7 +292,11 @@ def _dive_phase(h: highspy.Highs, columns: list[int], fixed: dict[int, int], dea
             return None
 
 
-LARGE_MODEL_COLUMNS = 20_000
+LARGE_MODEL_ROWS = 2_000
+"""Root LPs with more rows go to the interior point solver (then crossover, so the dive's
+re-solves hot-start from a basis). Measured: monthly city (2.4k rows) 0.13 s against
+0.22-0.53 s by dual simplex; a neighbourhood with 9.5k rows and 20k columns 1.3 s against
+105 s; city size (1.1-1.4k rows) about equal."""
 
 
 def _run_until(h: highspy.Highs, deadline: float) -> None:
