@@ -160,7 +160,7 @@ def _fair_two_stages(m, options: SolveOptions, log_stream, dive: dict, start):
 
 @contextmanager
 def no_gc_pauses():
-    """Pyomo's model and its hand-off to HiGHS create a few hundred thousand objects, enough to
+    """Pyomo's models and the hand-off to HiGHS create a few hundred thousand objects, enough to
     set off full collections of Python's cyclic garbage collector, each 0.05-0.1 s at city size
     (a fifth of a mid-year re-solve). Reference counting still frees all non-cyclic garbage;
     the collector runs again afterwards."""
@@ -175,37 +175,43 @@ def no_gc_pauses():
 
 def solve_scenario(scenario: Scenario, options: SolveOptions | None = None, log_stream=None) -> Solution:
     """Optimise a validated scenario (spec §3) and report on it (spec §4)."""
-    options = options or SolveOptions()
     with no_gc_pauses():
-        started = time.perf_counter()
-        data = ModelData(scenario)
-        model = build_model(data, formulation=options.formulation)
-        build_seconds = time.perf_counter() - started
-        dive = {}
-        if options.formulation == "aggregated" and options.lp_dive:
-            # the group-level columns; then the main groups' totals, which they decide (with
-            # the totals fixed, the spreading rows give the placements integer bounds); then
-            # the placements per corporation and district; then the class columns u
-            dive = dict(dive_vars=[*model.z.values(), *model.uses_corporation.values()],
-                        dive_implied=[*model.main_group_total.values()],
-                        dive_later=[[*model.placements.values()]])
-        start = previous_plan_start(model, data)
-        if hasattr(model, "fairness_objective"):
-            run = _fair_two_stages(model, options, log_stream, dive, start)
-        else:
-            run = run_highs(model, options, log_stream=log_stream, start=start, **dive)
-    baseline = judge(data, rule_of_thumb(data))
+        return _solve_scenario(scenario, options or SolveOptions(), log_stream)
+
+
+def _solve_scenario(scenario: Scenario, options: SolveOptions, log_stream) -> Solution:
+    started = time.perf_counter()
+    data = ModelData(scenario)
+    model = build_model(data, formulation=options.formulation)
+    build_seconds = time.perf_counter() - started
+    dive = {}
+    if options.formulation == "aggregated" and options.lp_dive:
+        # the group-level columns; then the main groups' totals, which they decide (with
+        # the totals fixed, the spreading rows give the placements integer bounds); then
+        # the placements per corporation and district; then the class columns u
+        dive = dict(dive_vars=[*model.z.values(), *model.uses_corporation.values()],
+                    dive_implied=[*model.main_group_total.values()],
+                    dive_later=[[*model.placements.values()]])
+    start = previous_plan_start(model, data)
+    if hasattr(model, "fairness_objective"):
+        run = _fair_two_stages(model, options, log_stream, dive, start)
+    else:
+        run = run_highs(model, options, log_stream=log_stream, start=start, **dive)
+    # one reference model judges the rule of thumb and then the aggregated plan (judging
+    # loads an allocation into it); a solved reference model keeps its solution to be read
+    judging = build_model(data) if options.formulation == "aggregated" else None
+    baseline = judge(data, rule_of_thumb(data), judging)
     common = dict(scenario=scenario, build_seconds=build_seconds, solve_seconds=run.seconds,
                   options=options, rule_of_thumb=baseline, solver_log=run.log)
     if run.status.has_plan:
         if options.formulation == "aggregated":
-            plan = judge(data, disaggregate(model, data))
+            plan = judge(data, disaggregate(model, data), judging)
             if not _passes_gate(plan, run):
                 logger.error("aggregated plan failed the reference check (%d broken rows, objective "
                              "%s vs %s); solving the reference formulation instead",
                              len(plan.violations), plan.objective, run.objective)
-                return solve_scenario(scenario, options.model_copy(update={"formulation": "reference"}),
-                                      log_stream)
+                return _solve_scenario(scenario, options.model_copy(update={"formulation": "reference"}),
+                                       log_stream)
         else:
             plan = judge(data, read_allocation(model), model)
         bound = run.bound
@@ -214,7 +220,7 @@ def solve_scenario(scenario: Scenario, options: SolveOptions | None = None, log_
         alternatives = {}
         if scenario.rules.objective == "fair":
             weighted = scenario.model_copy(update={"rules": scenario.rules.model_copy(update={"objective": "weighted"})})
-            other = solve_scenario(weighted, options)
+            other = _solve_scenario(weighted, options, None)
             if other.plan is not None:
                 alternatives["weighted"] = other.plan
         return Solution(status=run.status, objective=plan.objective, bound=bound,
