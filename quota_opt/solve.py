@@ -157,7 +157,7 @@ def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float,
             return DiveResult(group_level, rounds, lp_objective)
         partial = DiveResult(group_level, rounds, lp_objective)
         settled = _dive_phase(h, implied or [], fixed, deadline, rounded, lower, upper, greedy=True)
-        if settled is None or not _round_implied_bounds(h, integrality):
+        if settled is None or not _round_implied_bounds(h, integrality, deadline):
             return partial
         current = h.getLp()
         settled_lower, settled_upper = np.array(current.col_lower_), np.array(current.col_upper_)
@@ -165,7 +165,7 @@ def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float,
         solution, objective = None, None
         for phase in [*(later or []), np.flatnonzero(whole).tolist()]:
             done = _dive_phase(h, phase, fixed, deadline, rounded, lower, upper, greedy=True)
-            if done is None or not _round_implied_bounds(h, integrality):
+            if done is None or not _round_implied_bounds(h, integrality, deadline):
                 break
             rounds += done
         else:
@@ -197,7 +197,7 @@ def _lp_dive(h: highspy.Highs, columns: list[int], deadline: float,
             h.changeColsIntegrality(n, everything, integrality)
 
 
-def _round_implied_bounds(h: highspy.Highs, integrality: np.ndarray) -> bool:
+def _round_implied_bounds(h: highspy.Highs, integrality: np.ndarray, deadline: float) -> bool:
     """Rows in which the dive has fixed every column but one integer column bound that column;
     round those bounds inwards and set them (and re-solve the LP). With a main group's total A
     fixed, a spreading row a_e - (1-tau) s_e A >= -1 becomes a_e >= ceil(...), which the LP
@@ -235,7 +235,7 @@ def _round_implied_bounds(h: highspy.Highs, integrality: np.ndarray) -> bool:
     changed = np.flatnonzero((new_lower != lower) | (new_upper != upper)).astype(np.int32)
     if len(changed):
         h.changeColsBounds(len(changed), changed, new_lower[changed], new_upper[changed])
-        h.run()
+        _run_until(h, deadline)
         return h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     return True
 
