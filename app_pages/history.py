@@ -4,7 +4,7 @@ in this session, compare two of, and record which plan the steering group adopte
 import streamlit as st
 
 from quota_opt import app_history as ah
-from quota_opt import app_state
+from quota_opt import app_state, i18n
 from quota_opt import app_views as views
 from quota_opt.app_state import language, t
 
@@ -58,7 +58,7 @@ with st.container(border=True):
                   kind=ah.kind_text(info.kind, lang), status=ah.status_text(info.status, lang),
                   started=ah.when(info.started_at), by=info.author))
     st.caption(t("history.options", limit=views.number(record.options.get("time_limit"), 0),
-                 gap=views.percent(record.options.get("mip_gap"))))
+                 gap=i18n.format_percent(record.options.get("mip_gap"), app_state.language(), decimals=2)))
     if info.previous_run_id is not None:
         st.caption(t("history.revises", id=info.previous_run_id))
     for decision in info.adopted:
