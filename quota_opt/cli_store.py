@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID = 0, 1, 2
+PLAN_STATUSES = ("optimal", "time_limit")
 KPI_FIELDS = ("housed_total", "overdue_household_months", "share_within_target", "queue_end")
 
 
@@ -254,7 +255,12 @@ def compare_runs(a, b) -> tuple[pd.DataFrame, pd.DataFrame, int]:
 
 
 def _compare(store, args) -> int:
+    from .store import StoreError
+
     a, b = store.run(args.run_a), store.run(args.run_b)
+    for record in (a, b):
+        if record.info.status not in PLAN_STATUSES:
+            raise StoreError(f"run {record.info.id} has no plan to compare (status {record.info.status})")
     table, per_type, moved = compare_runs(a, b)
     if args.json:
         print(json.dumps({"runs": [_info_dict(a.info), _info_dict(b.info)], "dwellings_moved": moved,

@@ -389,12 +389,21 @@ def test_runs_list_show_compare_and_adopt_on_the_command_line(store_url, tmp_pat
 
 @pytest.mark.parametrize("args, words", [
     (("runs", "show", "7"), "no run 7"),
+    (("runs", "compare", "1", "2"), "run 2 has no plan to compare (status infeasible)"),
+    (("adopt", "2", "--note", "x"), "run 2 has no plan to adopt (status infeasible)"),
     (("adopt", "7", "--note", "x"), "no run 7"),
     (("adopt", "1", "--note", " "), "a note is required"),
 ])
 def test_store_commands_on_bad_input_exit_2_and_say_why(args, words, tmp_path):
     db = str(tmp_path / "store.sqlite")
     assert cli("solve", str(DEMO), "--out", str(tmp_path / "plan"), "--quiet", db=db).returncode == 0
+    infeasible = tmp_path / "infeasible.yaml"  # run 2: g must get 4 of 2 dwellings
+    infeasible.write_text(
+        "schema_version: 1\nname: infeasible\nperiods: [Q1]\ndwelling_types: [{id: a}]\nmain_groups: [m1]\n"
+        "corporations: [c1]\ndistricts: [d1]\ngroups:\n  - {id: g, main_group: m1, eligible_types: [a], "
+        "waiting_start: 5, inflow: [0], min_housed: 4}\nsupply:\n  - {corporation: c1, district: d1, "
+        "dwelling_type: a, period: Q1, dwellings: 2}\n")
+    assert cli("solve", str(infeasible), "--out", str(tmp_path / "none"), "--quiet", db=db).returncode == 3
     result = cli(*args, db=db)
     assert result.returncode == 2 and words in result.stderr, result.stderr
 
