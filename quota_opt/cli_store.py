@@ -16,6 +16,16 @@ PLAN_STATUSES = ("optimal", "time_limit")
 KPI_FIELDS = ("housed_total", "overdue_household_months", "share_within_target", "queue_end")
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
 def add_store_options(sub: argparse.ArgumentParser) -> None:
     """--db and --no-store for solve and resolve."""
     sub.add_argument("--db", default=None, metavar="URL",
@@ -30,7 +40,7 @@ def add_store_commands(commands) -> None:
     which = runs.add_subparsers(dest="runs_command", required=True)
     listing = which.add_parser("list", help="the runs, newest first")
     listing.add_argument("--scenario", default=None, metavar="NAME", help="only runs of this scenario name")
-    listing.add_argument("--limit", type=int, default=50, metavar="N", help="at most N runs (default 50; 0: all)")
+    listing.add_argument("--limit", type=_count, default=50, metavar="N", help="at most N runs (default 50; 0: all)")
     show = which.add_parser("show", help="one run: scenario version, options, status, KPIs, decisions")
     show.add_argument("run", type=int)
     show.add_argument("--allocation", type=Path, default=None, metavar="FILE",
