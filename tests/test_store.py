@@ -417,6 +417,25 @@ def test_a_store_that_cannot_be_opened_costs_a_warning_not_the_solve(tmp_path):
     assert json.loads((tmp_path / "plan" / "summary.json").read_text())["objective"] == pytest.approx(5246.0)
 
 
+@pytest.mark.parametrize("url, words", [
+    ("mysql://someone@somewhere/db", "'mysql' is not supported; use a SQLite file or a postgresql:// URL"),
+    ("postgresql://nobody@127.0.0.1:1/x", "cannot open: (psycopg.OperationalError)"),
+    ("://nothing", "not a database URL"),
+])
+def test_a_store_that_is_not_one_we_can_use_is_named_in_the_error(url, words):
+    with pytest.raises(StoreError) as error:
+        Store(url)
+    assert words in str(error.value)
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("my notes, not a database")
+    with pytest.raises(StoreError, match="file is not a database"):
+        Store(str(path))
+    assert path.read_text() == "my notes, not a database"
+
+
 def test_no_store_saves_nothing(tmp_path):
     db = tmp_path / "store.sqlite"
     assert cli("solve", str(DEMO), "--out", str(tmp_path / "plan"), "--no-store", db=str(db)).returncode == 0

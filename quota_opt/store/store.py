@@ -138,7 +138,14 @@ class Store:
     """Open (and if needed create or migrate) the store at `url` (see urls.database_url)."""
 
     def __init__(self, url: str | None = None):
-        self.url = database_url(url)
+        try:
+            self.url = database_url(url)
+        except SQLAlchemyError as error:  # not a URL SQLAlchemy can read
+            raise StoreError(f"store {url or os.environ.get('QUOTA_OPT_DB')!r}: not a database URL: {error}") from error
+        backend = self.url.split(":", 1)[0].split("+", 1)[0]
+        if backend not in ("sqlite", "postgresql"):
+            raise StoreError(f"store {shown(self.url)}: {backend!r} is not supported; use a SQLite file or "
+                             f"a postgresql:// URL")
         self.engine = None
         try:
             self.engine = make_engine(self.url)
