@@ -4,6 +4,7 @@ without it the PostgreSQL cases are skipped, or fail when QUOTA_OPT_REQUIRE_PG=1
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -440,3 +441,57 @@ def test_no_store_saves_nothing(tmp_path):
     db = tmp_path / "store.sqlite"
     assert cli("solve", str(DEMO), "--out", str(tmp_path / "plan"), "--no-store", db=str(db)).returncode == 0
     assert not db.exists()
+
+
+# ------------------------------------------------------------------ review: edge cases
+LONG = "x" * 501
+
+
+@pytest.mark.parametrize("field, call", [
+    ("run name", lambda store, s: store.start_run(s, LONG, "solve", {})),
+    ("author", lambda store, s: store.start_run(s, "r", "solve", {}, author="a" * 201)),
+    ("scenario name", lambda store, s: store.start_run(s.model_copy(update={"name": LONG}), "r", "solve", {})),
+    ("scenario name", lambda store, s: store.save_scenario(s.model_copy(update={"name": "nul\x00name"}))),
+    ("group id", lambda store, s: store.start_run(s.model_copy(update={"groups": [
+        s.groups[0].model_copy(update={"id": "g" * 201}), *s.groups[1:]]}), "r", "solve", {})),
+])
+def test_a_text_too_long_for_its_column_is_refused_by_name_on_every_backend(store_url, field, call):
+    """PostgreSQL refuses a VARCHAR(500) value of 501 characters (and NUL); SQLite would keep
+    it: both refuse it up front, with the field and its length, and store nothing."""
+    with Store(store_url) as store:
+        with pytest.raises(StoreError, match=field):
+            call(store, load_scenario(DEMO))
+        assert set(store.counts().values()) == {0}
+
+
+def test_a_decision_or_table_name_too_long_is_refused_by_name(store_url, demo_solution):
+    with Store(store_url) as store:
+        run_id = store.save_solution(demo_solution, "plan", "solve")
+        with pytest.raises(StoreError, match="adopted by .* 201 characters"):
+            store.adopt(run_id, "stuurgroep", by="b" * 201)
+        with pytest.raises(StoreError, match="table name"):
+            store.add_tables(run_id, {"t" * 201: pd.DataFrame({"a": [1]})})
+        assert store.decisions() == [] and store.run(run_id).tables == {}
+
+
+@pytest.mark.parametrize("run_id", [0, -1, 2**31, 10**20])
+def test_a_run_id_that_cannot_exist_is_no_run(store_url, run_id):
+    """PostgreSQL's integer ids end at 2**31 - 1, SQLite's at 2**63 - 1: beyond is `no run N`."""
+    with Store(store_url) as store:
+        with pytest.raises(StoreError, match=f"no run {run_id}"):
+            store.run(run_id)
+        with pytest.raises(StoreError, match=f"no run {run_id}"):
+            store.adopt(run_id, "stuurgroep")
+
+
+def test_times_read_back_are_utc_whatever_the_server_timezone(store_url, demo_solution):
+    url = store_url
+    if url.startswith("postgresql"):
+        url += "?options=-c%20timezone%3DEurope/Amsterdam"
+    with Store(url) as store:
+        run_id = store.save_solution(demo_solution, "plan", "solve")
+        decision = store.adopt(run_id, "stuurgroep")
+        info = store.run(run_id).info
+    for moment in (info.started_at, info.finished_at, info.scenario.created_at, decision.adopted_at,
+                   info.adopted[0].adopted_at):
+        assert moment.utcoffset() == dt.timedelta(0) and moment.tzinfo == dt.timezone.utc

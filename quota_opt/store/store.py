@@ -29,6 +29,11 @@ SCHEMA_HEAD = "0002"
 without loading Alembic at all."""
 ALLOCATION_COLUMNS = ["group", "dwelling_type", "corporation", "district", "period", "dwellings"]
 RUNNING, INTERRUPTED = "running", "interrupted"
+NAME_LENGTH, TEXT_LENGTH = 500, 200
+"""The String(500) and String(200) columns of tables.py: PostgreSQL refuses a longer value,
+SQLite would keep it, so both are checked before writing."""
+LARGEST_ID = 2**31 - 1
+"""Integer ids on PostgreSQL end here; a larger one is no run (not a database error)."""
 
 
 class StoreError(RuntimeError):
@@ -58,10 +63,13 @@ def _now() -> dt.datetime:
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite gives back naive datetimes; every time stored is UTC."""
-    if value is None or value.tzinfo is not None:
+    """Every time stored is UTC: SQLite gives back naive datetimes, PostgreSQL gives them in
+    the session's time zone; both are read back in UTC."""
+    if value is None:
         return value
-    return value.replace(tzinfo=dt.timezone.utc)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
 
 
 def _process_gone(host: str, pid: int) -> bool:
@@ -220,6 +228,27 @@ class Store:
             command.upgrade(self._alembic_config(connection), target)
 
     # -------------------------------------------------------------- saving
+    def _fits(self, what: str, value: str, limit: int = TEXT_LENGTH) -> str:
+        """`value` for a String(limit) column, or a StoreError naming the field: PostgreSQL
+        refuses a longer value and a NUL character, SQLite would keep either."""
+        if len(value) > limit:
+            raise StoreError(f"store {self.shown_url}: {what} {value[:40]!r}... is {len(value)} characters long; "
+                             f"the store keeps at most {limit}")
+        if "\x00" in value:
+            raise StoreError(f"store {self.shown_url}: {what} {value!r} holds a NUL character, which the store "
+                             f"cannot keep")
+        return value
+
+    def _check_scenario(self, scenario: Scenario, author: str) -> None:
+        self._fits("scenario name", scenario.name, NAME_LENGTH)
+        self._fits("author", author)
+        for what, ids in (("group id", [g.id for g in scenario.groups]),
+                          ("dwelling type", [t.id for t in scenario.dwelling_types]),
+                          ("corporation", [c.id for c in scenario.corporations]),
+                          ("district", [d.id for d in scenario.districts]), ("period", scenario.periods)):
+            for value in ids:
+                self._fits(what, value)
+
     def _insert_ignoring_duplicate(self, connection, values: dict) -> None:
         """Two processes saving the same scenario at once: one row, no error."""
         builder = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
@@ -227,6 +256,7 @@ class Store:
         connection.execute(statement)
 
     def _scenario_version_id(self, connection, scenario: Scenario, author: str) -> int:
+        self._check_scenario(scenario, author)
         digest = content_hash(scenario)
         existing = connection.execute(select(ScenarioVersion.id).where(ScenarioVersion.content_hash == digest)).scalar()
         if existing is not None:
@@ -247,6 +277,8 @@ class Store:
                   previous_run_id: int | None = None) -> int:
         """Record a run as `running` (with its scenario version) before the solver starts."""
         author = author or author_name()
+        self._fits("run name", name, NAME_LENGTH)
+        self._fits("author", author)
         with self.engine.begin() as connection:
             version_id = self._scenario_version_id(connection, scenario, author)
             if previous_run_id is not None and connection.execute(
@@ -261,6 +293,8 @@ class Store:
     def finish_run(self, run_id: int, *, status: str, summary: dict, allocation: pd.DataFrame,
                    solver_log: str = "", message: str = "", tables: dict[str, pd.DataFrame] | None = None) -> None:
         """Store the outcome in one transaction: a run is either still `running` or complete."""
+        for name in tables or {}:
+            self._fits("table name", name)
         rows = allocation.loc[allocation.dwellings > 0, ALLOCATION_COLUMNS]
         records = [{"run_id": run_id, "group_id": g, "dwelling_type": t, "corporation": c, "district": d,
                     "period": p, "dwellings": int(n), "position": i}
@@ -282,6 +316,8 @@ class Store:
     def add_tables(self, run_id: int, tables: dict[str, pd.DataFrame]) -> None:
         """Add report tables computed after the run ended (explanations asked for later); a
         table already stored under the same name is never replaced."""
+        for name in tables:
+            self._fits("table name", name)
         with self.engine.begin() as connection:
             status = connection.execute(select(Run.status).where(Run.id == run_id)).scalar()
             if status is None or status == RUNNING:
@@ -323,6 +359,9 @@ class Store:
         note = note.strip()
         if not note:
             raise StoreError("adopt: a note is required (what was decided, in which meeting)")
+        by = self._fits("adopted by", by or author_name())
+        if not 1 <= run_id <= LARGEST_ID:
+            raise StoreError(f"store {self.shown_url}: no run {run_id}")
         with self.engine.begin() as connection:
             run = connection.execute(select(Run.status, Run.host, Run.pid).where(Run.id == run_id)).one_or_none()
             if run is None:
@@ -330,7 +369,7 @@ class Store:
             if run.status not in ("optimal", "time_limit"):
                 raise StoreError(f"run {run_id} has no plan to adopt (status {self._status(run)})")
             result = connection.execute(Decision.__table__.insert().values(
-                run_id=run_id, adopted_by=by or author_name(), adopted_at=_now(), note=note))
+                run_id=run_id, adopted_by=by, adopted_at=_now(), note=note))
             decision_id = int(result.inserted_primary_key[0])
             row = connection.execute(select(Decision).where(Decision.id == decision_id)).one()
         return self._decision_info(row)
@@ -385,6 +424,8 @@ class Store:
         return infos[:limit] if limit else infos
 
     def run(self, run_id: int) -> RunRecord:
+        if not 1 <= run_id <= LARGEST_ID:
+            raise StoreError(f"store {self.shown_url}: no run {run_id}")
         with self.engine.connect() as connection:
             infos = self._run_infos(connection, [Run.id == run_id])
             if not infos:
