@@ -62,6 +62,16 @@ def add_store_commands(commands) -> None:
 
 
 # ------------------------------------------------------------------ saving solves
+def _store_errors() -> tuple:
+    """What saving can raise besides StoreError: a lost connection, a lock held too long, a
+    full disk. Each costs a warning, never the solve."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .store import StoreError
+
+    return StoreError, SQLAlchemyError, OSError
+
+
 class RunRecorder:
     """Saves one command-line solve: `running` before the solver starts, the outcome after.
     A store that cannot be reached costs a warning, never the solve."""
@@ -70,14 +80,14 @@ class RunRecorder:
         self.store, self.run_id = None, None
         if getattr(args, "no_store", False):
             return
-        from .store import Store, StoreError
+        from .store import Store
 
         try:
             self.store = Store(args.db)
             name = args.run_name or args.out.resolve().name
             self.run_id = self.store.start_run(scenario, name, kind, options.model_dump(mode="json"),
-                                               previous_run_id=_previous_run_id(previous_dir))
-        except StoreError as error:
+                                               previous_run_id=_previous_run_id(previous_dir, self.store))
+        except _store_errors() as error:
             self._warn(error)
             self.store = None
 
@@ -94,32 +104,36 @@ class RunRecorder:
     def finish(self, solution, tables: dict, sections: dict) -> None:
         if self.run_id is None:
             return
-        from .store import StoreError
+        from contextlib import suppress
 
         try:
             self.store.finish_solution(self.run_id, solution, tables, {**sections, **self.summary_section})
-        except StoreError as error:
+        except _store_errors() as error:
             self._warn(error)
+            with suppress(*_store_errors()):  # not left `running`
+                self.store.fail_run(self.run_id, f"not saved: {error}")
 
     def fail(self, error: BaseException) -> None:
         if self.run_id is None:
             return
-        from .store import StoreError
-
         status = "interrupted" if isinstance(error, KeyboardInterrupt) else "error"
         try:
             self.store.fail_run(self.run_id, f"{type(error).__name__}: {error}", status)
-        except StoreError as error:
-            self._warn(error)
+        except _store_errors() as failure:
+            self._warn(failure)
 
 
-def _previous_run_id(previous_dir: Path | None) -> int | None:
-    """The stored run behind --previous RUN_DIR, when its summary.json names one."""
+def _previous_run_id(previous_dir: Path | None, store) -> int | None:
+    """The stored run behind --previous RUN_DIR, when its summary.json names one in this
+    store (run 1 of another store is not run 1 of this one)."""
     if previous_dir is None or not previous_dir.is_dir():
         return None
     try:
-        return int(json.loads((previous_dir / "summary.json").read_text()).get("run_id"))
-    except (OSError, ValueError, TypeError):
+        summary = json.loads((previous_dir / "summary.json").read_text())
+        if summary.get("store") != store.shown_url:
+            return None
+        return int(summary.get("run_id"))
+    except (OSError, ValueError, TypeError, AttributeError):
         return None
 
 
@@ -189,29 +203,36 @@ def _list(store, args) -> int:
     return EXIT_OK
 
 
-def _write_new(path: Path, text: str) -> None:
-    """Never over a user's file; the whole file or none."""
+def _write_new(files: dict[Path, str]) -> None:
+    """Never over a user's file; the whole file or none, and none when one is refused."""
     from .io import atomic_write
 
     from .store import StoreError
 
-    if path.exists():
-        raise StoreError(f"{path}: exists; choose another file")
-    with atomic_write(path) as handle:
-        handle.write(text)
+    for path in files:
+        if path.exists():
+            raise StoreError(f"{path}: exists; choose another file")
+    for path, text in files.items():
+        try:
+            with atomic_write(path) as handle:
+                handle.write(text)
+        except OSError as error:
+            raise StoreError(f"{path}: cannot write: {error.strerror or error}") from error
 
 
 def _show(store, args) -> int:
     record = store.run(args.run)
     info = record.info
+    files = {}
     if args.allocation is not None:
         from .export import allocation_csv_text
 
-        _write_new(args.allocation, allocation_csv_text(record.allocation))
+        files[args.allocation] = allocation_csv_text(record.allocation)
     if args.scenario_out is not None:
         from .io import scenario_yaml
 
-        _write_new(args.scenario_out, scenario_yaml(store.scenario(info.scenario.id)))
+        files[args.scenario_out] = scenario_yaml(store.scenario(info.scenario.id))
+    _write_new(files)
     if args.json:
         print(json.dumps({**_info_dict(info), "options": record.options, "message": record.message,
                           "summary": record.summary, "tables": sorted(record.tables),
@@ -252,7 +273,9 @@ def compare_runs(a, b) -> tuple[pd.DataFrame, pd.DataFrame, int]:
         return groups.rename(columns={"id": "group"})[["group", *KPI_FIELDS]]
 
     left, right = kpis(a), kpis(b)
-    table = left.merge(right, on="group", how="outer", suffixes=(f" {a.info.id}", f" {b.info.id}"))
+    same = a.info.id == b.info.id  # a run with itself: one column per KPI, nothing changed
+    table = left.rename(columns={k: f"{k} {a.info.id}" for k in KPI_FIELDS}) if same else \
+        left.merge(right, on="group", how="outer", suffixes=(f" {a.info.id}", f" {b.info.id}"))
     for name in ("housed_total", "overdue_household_months"):
         table[f"{name} change"] = table[f"{name} {b.info.id}"].fillna(0) - table[f"{name} {a.info.id}"].fillna(0)
     keys = ["group", "dwelling_type", "corporation", "district", "period"]
@@ -260,6 +283,8 @@ def compare_runs(a, b) -> tuple[pd.DataFrame, pd.DataFrame, int]:
         {"dwellings_a": 0, "dwellings_b": 0})
     moved = int(round(abs(cells.dwellings_b - cells.dwellings_a).sum() / 2))
     per_type = cells.groupby(["dwelling_type", "period"], as_index=False)[["dwellings_a", "dwellings_b"]].sum()
+    if same:
+        per_type = per_type.drop(columns="dwellings_b")
     per_type = per_type.rename(columns={"dwellings_a": f"dwellings {a.info.id}", "dwellings_b": f"dwellings {b.info.id}"})
     return table, per_type, moved
 

@@ -495,3 +495,77 @@ def test_times_read_back_are_utc_whatever_the_server_timezone(store_url, demo_so
     for moment in (info.started_at, info.finished_at, info.scenario.created_at, decision.adopted_at,
                    info.adopted[0].adopted_at):
         assert moment.utcoffset() == dt.timedelta(0) and moment.tzinfo == dt.timezone.utc
+
+
+def test_a_run_name_too_long_costs_a_warning_naming_it_not_the_solve(store_url, tmp_path):
+    result = cli("solve", str(DEMO), "--out", str(tmp_path / "plan"), "--quiet", "--run-name", LONG, db=store_url)
+    assert result.returncode == 0, result.stderr
+    assert "not saved in the store" in result.stderr and "run name" in result.stderr and "501" in result.stderr
+    assert "run_id" not in json.loads((tmp_path / "plan" / "summary.json").read_text())
+
+
+@pytest.mark.parametrize("where", ["start_run", "finish_run"])
+def test_a_database_error_while_saving_costs_a_warning_not_the_solve(where, tmp_path, monkeypatch, capsys):
+    """A lost connection or a lock held too long (SQLAlchemyError, not StoreError) while saving:
+    the solve and its files stand, exit 0; a run already started is marked `error`."""
+    from quota_opt import cli as cli_module
+
+    def broken(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(Store, where, broken)
+    db = tmp_path / "store.sqlite"
+    code = cli_module.main(["solve", str(DEMO), "--out", str(tmp_path / "plan"), "--quiet", "--db", str(db)])
+    assert code == 0
+    assert "warning: the run is not saved in the store" in capsys.readouterr().err
+    assert json.loads((tmp_path / "plan" / "summary.json").read_text())["objective"] == pytest.approx(5246.0)
+    monkeypatch.undo()
+    with Store(str(db)) as store:
+        assert [r.status for r in store.runs()] == ([] if where == "start_run" else ["error"])
+
+
+def test_a_run_id_beyond_the_range_is_no_run_on_the_command_line(tmp_path):
+    db = str(tmp_path / "store.sqlite")
+    for args in (("runs", "show", str(10**20)), ("runs", "compare", "1", str(2**31)),
+                 ("adopt", str(10**20), "--note", "x")):
+        result = cli(*args, db=db)
+        assert result.returncode == 2 and "no run" in result.stderr, result.stderr
+
+
+def test_runs_show_writes_no_file_when_another_is_refused(tmp_path):
+    db = str(tmp_path / "store.sqlite")
+    assert cli("solve", str(DEMO), "--out", str(tmp_path / "plan"), "--quiet", db=db).returncode == 0
+    existing = tmp_path / "scenario.yaml"
+    existing.write_text("mine")
+    result = cli("runs", "show", "1", "--allocation", str(tmp_path / "a.csv"), "--scenario-out", str(existing), db=db)
+    assert result.returncode == 2 and f"{existing}: exists" in result.stderr
+    assert not (tmp_path / "a.csv").exists() and existing.read_text() == "mine"
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli("runs", "show", "1", "--allocation", str(blocker / "a.csv"), db=db)
+    assert result.returncode == 2 and str(blocker / "a.csv") in result.stderr, result.stderr
+
+
+def test_a_run_compared_with_itself_moves_nothing(tmp_path):
+    db = str(tmp_path / "store.sqlite")
+    assert cli("solve", str(DEMO), "--out", str(tmp_path / "plan"), "--quiet", db=db).returncode == 0
+    result = cli("runs", "compare", "1", "1", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    compared = json.loads(result.stdout)
+    assert compared["dwellings_moved"] == 0
+    assert all(g["housed_total change"] == 0 for g in compared["groups"])
+    assert cli("runs", "compare", "1", "1", db=db).returncode == 0
+
+
+def test_a_previous_plan_saved_in_another_store_is_not_linked(tmp_path):
+    """resolve --previous DIR whose summary.json names run 1 of store A, saved in store B that
+    has a run 1 of its own: B's run 1 is not what was revised."""
+    store_a, store_b = str(tmp_path / "a.sqlite"), str(tmp_path / "b.sqlite")
+    assert cli("solve", str(DEMO), "--out", str(tmp_path / "plan"), "--quiet", db=store_a).returncode == 0
+    assert cli("solve", str(DEMO), "--out", str(tmp_path / "other"), "--quiet", db=store_b).returncode == 0
+    resolved = cli("resolve", str(DEMO), "--realised", str(ROOT / "data" / "amsterdam-2020-realised-q2.csv"),
+                   "--fixed-through", "Q2", "--previous", str(tmp_path / "plan"), "--no-explain", "--quiet",
+                   "--out", str(tmp_path / "july"), db=store_b)
+    assert resolved.returncode == 0, resolved.stderr
+    with Store(store_b) as store:
+        assert store.runs()[0].previous_run_id is None
