@@ -328,3 +328,19 @@ def test_a_store_that_cannot_be_opened_warns_and_keeps_the_run(monkeypatch, tmp_
     assert at.warning[0].value.startswith("De opslag kan niet worden geopend:")
     page(at, EXPORT)
     assert "Werkboek downloaden" in [b.label for b in at.download_button]  # the run is there to take away
+
+
+def test_a_stored_run_compared_with_itself_moves_nothing(monkeypatch):
+    """Both select boxes on the same run: no error, nothing moved, no change per group."""
+    at = solve_exactly(start(monkeypatch, TINY))
+    solve_exactly(at)
+    first = at.session_state["runs"][0]
+    page(at, HISTORY)
+    at.selectbox(key="history_compare_a").set_value(first.stored_id)
+    at.selectbox(key="history_compare_b").set_value(first.stored_id)
+    rerun(at)
+    assert metric(at, "Woningen verschoven") == "0"
+    table = table_with(at, "Doelgroep", f"Gehuisvest #{first.stored_id}", "Δ Gehuisvest")
+    assert (table["Δ Gehuisvest"] == 0).all()
+    per_type = table_with(at, "Woningtype", f"Woningen #{first.stored_id}")
+    assert per_type[f"Woningen #{first.stored_id}"].sum() == first.plan.allocation.dwellings.sum()
