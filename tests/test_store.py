@@ -569,3 +569,24 @@ def test_a_previous_plan_saved_in_another_store_is_not_linked(tmp_path):
     assert resolved.returncode == 0, resolved.stderr
     with Store(store_b) as store:
         assert store.runs()[0].previous_run_id is None
+
+
+def test_a_store_with_more_runs_than_a_query_takes_parameters_lists_them(store_url):
+    """PostgreSQL takes at most 65,535 parameters in one query: 70,000 runs are listed all the
+    same (their decisions with them), and --limit reads only the newest."""
+    with Store(store_url) as store:
+        first = store.start_run(load_scenario(DEMO), "r", "solve", {})
+        series = ("generate_series(1, 70000)" if store.engine.dialect.name == "postgresql" else
+                  "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 70000) SELECT i FROM n)")
+        with store.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO runs (scenario_version_id, name, kind, status, options, author, host, pid, started_at) "
+                f"SELECT scenario_version_id, name, kind, 'optimal', options, author, host, pid, started_at "
+                f"FROM runs, {series}"))
+        store.adopt(first + 1, "stuurgroep")
+        infos = store.runs()
+        assert len(infos) == 70001 and infos[-1].id == first
+        assert [d.note for d in infos[-2].adopted] == ["stuurgroep"]
+        start = time.monotonic()
+        assert [i.id for i in store.runs(limit=3)] == [first + 70000, first + 69999, first + 69998]
+        assert time.monotonic() - start < 1

@@ -391,19 +391,19 @@ class Store:
         return DecisionInfo(id=row.id, run_id=row.run_id, adopted_by=row.adopted_by,
                             adopted_at=_utc(row.adopted_at), note=row.note)
 
-    def _run_infos(self, connection, where) -> list[RunInfo]:
+    def _run_infos(self, connection, where, limit: int | None = None) -> list[RunInfo]:
         statement = (select(Run.id, Run.name, Run.kind, Run.status, Run.host, Run.pid, Run.author, Run.started_at,
                             Run.finished_at, Run.objective, Run.gap, Run.build_seconds, Run.solve_seconds,
                             Run.dwellings, Run.previous_run_id, ScenarioVersion.id.label("version_id"),
                             ScenarioVersion.content_hash, ScenarioVersion.name.label("scenario_name"),
                             ScenarioVersion.author.label("scenario_author"), ScenarioVersion.created_at)
                      .join(ScenarioVersion, Run.scenario_version_id == ScenarioVersion.id)
-                     .where(*where).order_by(Run.id.desc()))
+                     .where(*where).order_by(Run.id.desc()).limit(limit))
         rows = connection.execute(statement).all()
-        ids = [r.id for r in rows]
         decisions: dict[int, list[DecisionInfo]] = {}
-        if ids:
-            for d in connection.execute(select(Decision).where(Decision.run_id.in_(ids)).order_by(Decision.id)):
+        if rows:  # by the runs' range, not a list of their ids (PostgreSQL takes 65,535 parameters)
+            for d in connection.execute(select(Decision).where(Decision.run_id.between(rows[-1].id, rows[0].id))
+                                        .order_by(Decision.id)):
                 decisions.setdefault(d.run_id, []).append(self._decision_info(d))
         infos = []
         for r in rows:
@@ -420,8 +420,7 @@ class Store:
         """Newest first."""
         where = [] if scenario_name is None else [ScenarioVersion.name == scenario_name]
         with self.engine.connect() as connection:
-            infos = self._run_infos(connection, where)
-        return infos[:limit] if limit else infos
+            return self._run_infos(connection, where, limit or None)
 
     def run(self, run_id: int) -> RunRecord:
         if not 1 <= run_id <= LARGEST_ID:
