@@ -249,7 +249,8 @@ def _show(store, args) -> int:
     if record.message:
         print(f"solver: {record.message}")
     if info.objective is not None:
-        print(f"objective {info.objective:,.2f}, gap {info.gap or 0:.2g}, {info.dwellings} dwellings, {info.seconds:.2f} s")
+        seconds = "" if info.seconds is None else f", {info.seconds:.2f} s"
+        print(f"objective {info.objective:,.2f}, gap {info.gap or 0:.2g}, {info.dwellings} dwellings{seconds}")
     if record.summary and record.summary.get("groups"):
         groups = pd.DataFrame(record.summary["groups"])
         columns = [c for c in ("id", "main_group", *KPI_FIELDS) if c in groups.columns]

@@ -590,3 +590,25 @@ def test_a_store_with_more_runs_than_a_query_takes_parameters_lists_them(store_u
         start = time.monotonic()
         assert [i.id for i in store.runs(limit=3)] == [first + 70000, first + 69999, first + 69998]
         assert time.monotonic() - start < 1
+
+
+def test_runs_show_a_run_stored_without_times(tmp_path):
+    """A run finished through the Python API with only an objective in its summary: shown
+    without the seconds, not an unexpected error."""
+    db = str(tmp_path / "store.sqlite")
+    with Store(db) as store:
+        run_id = store.start_run(load_scenario(DEMO), "api", "solve", {"time_limit": 1})
+        store.finish_run(run_id, status="optimal", summary={"objective": 15.0},
+                         allocation=pd.DataFrame(columns=["group", "dwelling_type", "corporation", "district",
+                                                          "period", "dwellings"]))
+    result = cli("runs", "show", str(run_id), db=db)
+    assert result.returncode == 0, result.stderr
+    assert "objective 15.00" in result.stdout
+
+
+def test_a_decision_by_nobody_is_recorded_by_the_author(store_url, demo_solution, monkeypatch):
+    monkeypatch.setenv("QUOTA_OPT_AUTHOR", "secretaris")
+    with Store(store_url) as store:
+        run_id = store.save_solution(demo_solution, "plan", "solve")
+        assert store.adopt(run_id, "stuurgroep", by="   ").adopted_by == "secretaris"
+        assert store.adopt(run_id, "stuurgroep", by=" voorzitter ").adopted_by == "voorzitter"

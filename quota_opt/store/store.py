@@ -359,7 +359,7 @@ class Store:
         note = note.strip()
         if not note:
             raise StoreError("adopt: a note is required (what was decided, in which meeting)")
-        by = self._fits("adopted by", by or author_name())
+        by = self._fits("adopted by", (by or "").strip() or author_name())
         if not 1 <= run_id <= LARGEST_ID:
             raise StoreError(f"store {self.shown_url}: no run {run_id}")
         with self.engine.begin() as connection:
