@@ -294,6 +294,27 @@ def test_a_writer_killed_while_saving_leaves_the_store_consistent(store_url):
           f"{counts['finished']} whole")
 
 
+def test_listing_and_reading_do_not_wait_behind_a_writer(store_url, demo_solution):
+    """Another process is in the middle of a long write: runs list and show answer at once,
+    with what was committed before it; the write, once committed, is seen."""
+    with Store(store_url) as store:
+        run_id = store.save_solution(demo_solution, "before", "solve")
+        engine = make_engine(database_url(store_url))
+        writer = engine.connect()  # its own connection, writing: BEGIN IMMEDIATE on SQLite
+        transaction = writer.begin()
+        writer.execute(sa.text("UPDATE runs SET name = 'renamed' WHERE id = :id"), {"id": run_id})
+        try:
+            started = time.monotonic()
+            assert [r.name for r in store.runs()] == ["before"]
+            assert store.run(run_id).info.name == "before"
+            assert time.monotonic() - started < 5  # a writer's lock would hold readers for 60 s
+        finally:
+            transaction.commit()
+            writer.close()
+            engine.dispose()
+        assert store.run(run_id).info.name == "renamed"
+
+
 def test_two_processes_saving_at_once_corrupt_nothing(store_url):
     """Two writers save 12 runs each of the same (new) scenario at the same time: one version,
     24 whole runs, no errors."""

@@ -1,7 +1,7 @@
 """An engine whose transactions are safe with several processes writing: on SQLite every
-transaction starts with BEGIN IMMEDIATE (writers queue on the lock, waiting up to 60 s,
-instead of failing half-way), the file is in WAL mode and foreign keys are enforced; on
-PostgreSQL the server does this."""
+writing transaction starts with BEGIN IMMEDIATE (writers queue on the lock, waiting up to 60 s,
+instead of failing half-way), readers use a plain BEGIN and, in WAL mode, never wait for a
+writer; foreign keys are enforced. On PostgreSQL the server does this."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_WAIT_SECONDS = 60
+READ_ONLY = "quota_opt_read_only"
+"""Execution option of a connection that only reads: on SQLite a plain BEGIN."""
 
 
 def make_engine(url: str) -> Engine:
@@ -32,6 +34,8 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # readers (WAL) see the last commit without waiting for a writer; writers queue here
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..schema import Scenario
-from .engine import make_engine
+from .engine import READ_ONLY, make_engine
 from .tables import Decision, Run, RunAllocation, RunTable, ScenarioVersion
 from .urls import database_url, shown
 
@@ -181,6 +181,10 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _reading(self):
+        """A connection for reading only (on SQLite it never waits behind a writer)."""
+        return self.engine.connect().execution_options(**{READ_ONLY: True})
+
     # -------------------------------------------------------------- schema migrations
     def _alembic_config(self, connection=None):
         from alembic.config import Config
@@ -198,7 +202,7 @@ class Store:
         return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
 
     def revision(self) -> str | None:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -419,13 +423,13 @@ class Store:
     def runs(self, scenario_name: str | None = None, limit: int | None = None) -> list[RunInfo]:
         """Newest first."""
         where = [] if scenario_name is None else [ScenarioVersion.name == scenario_name]
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return self._run_infos(connection, where, limit or None)
 
     def run(self, run_id: int) -> RunRecord:
         if not 1 <= run_id <= LARGEST_ID:
             raise StoreError(f"store {self.shown_url}: no run {run_id}")
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             infos = self._run_infos(connection, [Run.id == run_id])
             if not infos:
                 raise StoreError(f"store {self.shown_url}: no run {run_id}")
@@ -445,7 +449,7 @@ class Store:
         return record
 
     def scenario(self, version_id: int) -> Scenario:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             content = connection.execute(select(ScenarioVersion.content)
                                          .where(ScenarioVersion.id == version_id)).scalar()
         if content is None:
@@ -453,7 +457,7 @@ class Store:
         return Scenario.model_validate(json.loads(content))
 
     def scenario_versions(self) -> list[ScenarioVersionInfo]:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(select(ScenarioVersion).order_by(ScenarioVersion.id)).all()
         return [self._version_info(r) for r in rows]
 
@@ -461,12 +465,12 @@ class Store:
         statement = select(Decision).order_by(Decision.id)
         if run_id is not None:
             statement = statement.where(Decision.run_id == run_id)
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return [self._decision_info(d) for d in connection.execute(statement).all()]
 
     def counts(self) -> dict[str, int]:
         """Rows per table (for checks and `runs list --json`)."""
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return {table.__tablename__: connection.execute(select(func.count()).select_from(table)).scalar_one()
                     for table in (ScenarioVersion, Run, RunAllocation, RunTable, Decision)}
 
