@@ -214,8 +214,10 @@ def _write_new(files: dict[Path, str]) -> None:
             raise StoreError(f"{path}: exists; choose another file")
     for path, text in files.items():
         try:
-            with atomic_write(path) as handle:
+            with atomic_write(path, overwrite=False) as handle:
                 handle.write(text)
+        except FileExistsError:  # appeared since the check above: still not ours to replace
+            raise StoreError(f"{path}: exists; choose another file") from None
         except OSError as error:
             raise StoreError(f"{path}: cannot write: {error.strerror or error}") from error
 

@@ -122,8 +122,9 @@ def scenario_yaml(scenario: Scenario) -> str:
 
 
 @contextmanager
-def atomic_write(path: str | Path, binary: bool = False) -> Iterator[Any]:
-    """Open a temporary file beside `path`; on success it replaces `path` in one step."""
+def atomic_write(path: str | Path, binary: bool = False, overwrite: bool = True) -> Iterator[Any]:
+    """Open a temporary file beside `path`; on success it replaces `path` in one step. With
+    overwrite=False it only ever creates `path` (FileExistsError if it appeared meanwhile)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -133,7 +134,11 @@ def atomic_write(path: str | Path, binary: bool = False) -> Iterator[Any]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # atomic, and refuses an existing name
+            os.unlink(tmp)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

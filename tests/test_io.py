@@ -239,3 +239,19 @@ def test_saved_file_has_ordinary_permissions(tmp_path):
         path = tmp_path / f"scenario{suffix}"
         save_scenario(load_scenario(TINY), path)
         assert path.stat().st_mode & 0o777 == expected, suffix
+
+
+def test_atomic_write_without_overwrite_never_replaces_a_file_that_appears_meanwhile(tmp_path):
+    from quota_opt.io import atomic_write
+
+    target = tmp_path / "allocation.csv"
+    with pytest.raises(FileExistsError):
+        with atomic_write(target, overwrite=False) as handle:
+            handle.write("ours")
+            target.write_text("the user's")  # another program creates it while we write
+    assert target.read_text() == "the user's"
+    assert [p.name for p in tmp_path.iterdir()] == ["allocation.csv"]  # no temporary left behind
+    fresh = tmp_path / "new.csv"
+    with atomic_write(fresh, overwrite=False) as handle:
+        handle.write("ours")
+    assert fresh.read_text() == "ours"
