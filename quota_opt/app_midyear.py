@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import pandas as pd
 
 from . import i18n
 from .app_runs import labels
-from .app_solve import POLL_SECONDS, SOLVER_LOCK
+from .app_solve import POLL_SECONDS, run_with_solver_lock
 from .changes import dwellings_moved, what_changed
 from .data import ModelData
 from .errors import Problem, ScenarioError
@@ -242,13 +241,15 @@ class ExplainProgress:
 
 
 def expected_resolves(solution: Solution) -> int:
-    """About how many solves explain() runs: one per dwelling type and period still to plan,
-    one per district cap that may bind, one for the self-searching groups' exposure."""
+    """About how many solves explain() runs: one per dwelling type and period still to plan
+    (offered there or not), one per district cap that may bind, one for the self-searching
+    groups' exposure."""
     data = ModelData(solution.scenario)
     frozen = set(data.fixed_periods) | set(data.committed_periods)
-    pairs = {(t, p) for (c, d, t, p) in data.supply if p not in frozen}
+    free = [p for p in data.periods if p not in frozen]
     searching = any(g.self_searching and g.forecast_uptake is not None for g in solution.scenario.groups)
-    return len(pairs) + len(solution.scenario.rules.district_caps) + int(searching)
+    return (len(solution.scenario.dwelling_types) * len(free) + len(solution.scenario.rules.district_caps)
+            + int(searching))
 
 
 def explain_with_progress(solution: Solution, options: SolveOptions | None = None,
@@ -256,30 +257,14 @@ def explain_with_progress(solution: Solution, options: SolveOptions | None = Non
                           poll_seconds: float = POLL_SECONDS) -> Explanation:
     """explain() in a worker thread (one solve at a time in the process, see app_solve), with
     `on_progress` called from the caller's thread; errors are raised in the caller's thread."""
-    outcome: dict[str, object] = {}
-    started = {"at": None}
     per_solve = max(solution.seconds, 0.02) * (3 if solution.scenario.rules.objective == "fair" else 1) + 0.05
     expected = expected_resolves(solution) * per_solve
 
-    def work() -> None:
-        with SOLVER_LOCK:
-            started["at"] = time.perf_counter()
-            try:
-                outcome["explanation"] = explain(solution, options)
-            except BaseException as exc:  # handed to the caller's thread, which re-raises it
-                outcome["error"] = exc
+    def tick(since: float | None, requested: float) -> None:
+        on_progress(ExplainProgress(time.perf_counter() - (since or requested), expected, since is None))
 
-    requested = time.perf_counter()
-    worker = threading.Thread(target=work, name="quota-opt-explain", daemon=True)
-    worker.start()
-    while worker.is_alive():
-        worker.join(poll_seconds)
-        if on_progress is not None and worker.is_alive():
-            since = started["at"]
-            on_progress(ExplainProgress(time.perf_counter() - (since or requested), expected, since is None))
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["explanation"]  # type: ignore[return-value]
+    return run_with_solver_lock(lambda: explain(solution, options), tick if on_progress is not None else None,
+                                poll_seconds, name="quota-opt-explain")
 
 
 # The subjects explain.marginal_values writes for a binding rule (ids, English), read back so

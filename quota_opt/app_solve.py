@@ -13,11 +13,13 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, TypeVar
 
 from .pipeline import Solution, solve_scenario
 from .schema import Scenario
 from .solve import SolveOptions
+
+T = TypeVar("T")
 
 SOLVER_LOCK = threading.Lock()
 POLL_SECONDS = 0.1
@@ -87,13 +89,13 @@ def _float(text: str) -> float | None:
     return None if value in (float("inf"), float("-inf")) else value
 
 
-def solve_with_progress(scenario: Scenario, options: SolveOptions,
-                        on_progress: Callable[[Progress], None] | None = None,
-                        poll_seconds: float = POLL_SECONDS) -> Solution:
-    """`solve_scenario` in a worker thread; `on_progress` is called from the caller's thread
-    every `poll_seconds` (Streamlit elements may only be updated from the script's thread).
-    Errors of the solve are raised here, in the caller's thread."""
-    log = LogBuffer()
+def run_with_solver_lock(job: Callable[[], T], on_tick: Callable[[float | None, float], None] | None,
+                         poll_seconds: float = POLL_SECONDS, name: str = "quota-opt-solve") -> T:
+    """`job()` in a worker thread holding SOLVER_LOCK (one HiGHS run per process). While it
+    runs, `on_tick(started, requested)` is called from the caller's thread every
+    `poll_seconds` (Streamlit elements may only be updated from the script's thread), with the
+    perf_counter time the job got the lock (None while it waits) and the time it was asked for.
+    The job's error is raised here, in the caller's thread."""
     outcome: dict[str, object] = {}
     started = {"at": None}
 
@@ -101,23 +103,36 @@ def solve_with_progress(scenario: Scenario, options: SolveOptions,
         with SOLVER_LOCK:
             started["at"] = time.perf_counter()
             try:
-                outcome["solution"] = solve_scenario(scenario, options, log_stream=log)
+                outcome["result"] = job()
             except BaseException as exc:  # handed to the caller's thread, which re-raises it
                 outcome["error"] = exc
 
     requested = time.perf_counter()
-    worker = threading.Thread(target=work, name="quota-opt-solve", daemon=True)
+    worker = threading.Thread(target=work, name=name, daemon=True)
     worker.start()
     while worker.is_alive():
         worker.join(poll_seconds)
-        if on_progress is not None and worker.is_alive():
-            since = started["at"]
-            if since is None:
-                on_progress(Progress(time.perf_counter() - requested, options.time_limit, waiting=True))
-            else:
-                best, bound, gap = highs_progress(log.getvalue())
-                on_progress(Progress(time.perf_counter() - since, options.time_limit, waiting=False,
-                                     best_objective=best, best_bound=bound, gap=gap))
+        if on_tick is not None and worker.is_alive():
+            on_tick(started["at"], requested)
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
-    return outcome["solution"]  # type: ignore[return-value]
+    return outcome["result"]  # type: ignore[return-value]
+
+
+def solve_with_progress(scenario: Scenario, options: SolveOptions,
+                        on_progress: Callable[[Progress], None] | None = None,
+                        poll_seconds: float = POLL_SECONDS) -> Solution:
+    """`solve_scenario` in a worker thread (run_with_solver_lock), with `on_progress` told the
+    elapsed time and, once HiGHS runs, the best plan, bound and gap from its log."""
+    log = LogBuffer()
+
+    def tick(since: float | None, requested: float) -> None:
+        if since is None:
+            on_progress(Progress(time.perf_counter() - requested, options.time_limit, waiting=True))
+        else:
+            best, bound, gap = highs_progress(log.getvalue())
+            on_progress(Progress(time.perf_counter() - since, options.time_limit, waiting=False,
+                                 best_objective=best, best_bound=bound, gap=gap))
+
+    return run_with_solver_lock(lambda: solve_scenario(scenario, options, log_stream=log),
+                                tick if on_progress is not None else None, poll_seconds)
