@@ -23,8 +23,10 @@ from quota_opt.explain import MARGINAL_COLUMNS, exposure_gain, marginal_values, 
 from quota_opt.schema import SupplyRow
 
 try:
+    from .builders import scenario_dict
     from .checker import Instance
 except ImportError:  # tests/ on sys.path rather than a package
+    from builders import scenario_dict
     from checker import Instance
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -32,28 +34,9 @@ TINY = SCENARIOS / "tiny.yaml"
 OPTIONS = SolveOptions(mip_gap=0)
 
 
-def make_scenario(groups, supply, *, periods=("Q1", "Q2"), types=("a",), corporations=("c1",),
-                  districts=("d1",), main_groups=("m1",), rules=None, **top):
-    """A scenario dict (groups default to main group m1, eligible [a], no inflow); `supply`
-    as tuples (corporation, district, dwelling_type, period, dwellings)."""
-    full = []
-    for g in groups:
-        g = dict(g)
-        g.setdefault("main_group", main_groups[0])
-        g.setdefault("eligible_types", ["a"])
-        g.setdefault("inflow", [0] * len(periods))
-        full.append(g)
-    raw = {
-        "schema_version": 1, "name": "explain test", "periods": list(periods),
-        "months_per_period": 3, "target_months": 3,
-        "dwelling_types": list(types), "main_groups": list(main_groups),
-        "corporations": list(corporations), "districts": list(districts), "groups": full,
-        "supply": [dict(zip(("corporation", "district", "dwelling_type", "period", "dwellings"), r))
-                   for r in supply],
-        "rules": {"quota_weight": 0, "housing_reward": 0.01, **(rules or {})},
-    }
-    raw.update(top)
-    return raw
+def make_scenario(groups, supply, *, periods=("Q1", "Q2"), **fields):
+    """builders.scenario_dict over two quarters, named 'explain test'."""
+    return scenario_dict(groups, supply, periods=periods, name="explain test", **fields)
 
 
 def solve(scenario):

@@ -24,9 +24,11 @@ from quota_opt.export import summary_dict
 from quota_opt.results import allocation_dict
 
 try:
+    from .builders import allocation_rows, scenario_dict
     from .checker import Instance
     from .oracle import brute_force
 except ImportError:  # tests/ on sys.path rather than a package
+    from builders import allocation_rows, scenario_dict
     from checker import Instance
     from oracle import brute_force
 
@@ -35,39 +37,12 @@ FORMULATIONS = ["aggregated", "reference"]
 # ----------------------------------------------------------------------------- helpers
 
 
-def make_scenario(groups, supply, *, periods=("Q1", "Q2", "Q3"), types=("a",), corporations=("c1",),
-                  districts=("d1",), main_groups=("m1",), rules=None, realised=None,
-                  previous_plan=None):
-    """A scenario dict. `groups`: dicts with at least `id` (inflow defaults to zeros, main_group
-    to the first main group, eligible_types to ['a']); `supply` and `previous_plan`: tuples
-    (corporation, district, dwelling_type, period, dwellings) and
-    (group, dwelling_type, corporation, district, period, dwellings)."""
-    full = []
-    for g in groups:
-        g = dict(g)
-        g.setdefault("main_group", main_groups[0])
-        g.setdefault("eligible_types", ["a"])
-        g.setdefault("inflow", [0] * len(periods))
-        full.append(g)
-    raw = {
-        "schema_version": 1, "name": "mid-year test", "periods": list(periods),
-        "months_per_period": 3, "target_months": 3,
-        "dwelling_types": list(types), "main_groups": list(main_groups),
-        "corporations": list(corporations), "districts": list(districts), "groups": full,
-        "supply": [dict(zip(("corporation", "district", "dwelling_type", "period", "dwellings"), r))
-                   for r in supply],
-        "rules": {"quota_weight": 0, "housing_reward": 0.01, **(rules or {})},
-    }
-    if realised is not None:
-        raw["realised"] = realised
-    if previous_plan is not None:
-        raw["previous_plan"] = rows(previous_plan)
-    return raw
+def make_scenario(groups, supply, *, periods=("Q1", "Q2", "Q3"), previous_plan=None, **fields):
+    """builders.scenario_dict over three quarters, named 'mid-year test'; `previous_plan` as
+    tuples (group, dwelling_type, corporation, district, period, dwellings)."""
+    return scenario_dict(groups, supply, periods=periods, name="mid-year test",
+                         previous_plan=None if previous_plan is None else allocation_rows(previous_plan), **fields)
 
-
-def rows(tuples) -> list[dict]:
-    return [dict(zip(("group", "dwelling_type", "corporation", "district", "period", "dwellings"), r))
-            for r in tuples]
 
 
 def solve(raw, formulation):
@@ -109,7 +84,7 @@ def realised_scenario():
         [("c1", "d1", "a", "Q1", 2), ("c1", "d1", "b", "Q1", 1), ("c1", "d1", "a", "Q2", 3)],
         periods=("Q1", "Q2"), types=("a", "b"),
         realised={"fixed_through": "Q1",
-                  "allocations": rows([("g", "b", "c1", "d1", "Q1", 1)])})
+                  "allocations": allocation_rows([("g", "b", "c1", "d1", "Q1", 1)])})
 
 
 @pytest.mark.parametrize("formulation", FORMULATIONS)
@@ -170,7 +145,7 @@ def lag_scenario(commit_lag: int, stability_weight: float = 0.1):
         main_groups=("m1", "m2"),
         rules={"stability_weight": stability_weight},
         realised={"fixed_through": "Q1", "commit_lag": commit_lag,
-                  "allocations": rows([("g", "a", "c1", "d1", "Q1", 1)])},
+                  "allocations": allocation_rows([("g", "a", "c1", "d1", "Q1", 1)])},
         previous_plan=[("h", "a", "c1", "d1", "Q1", 1), ("g", "a", "c1", "d1", "Q2", 2),
                        ("h", "a", "c1", "d1", "Q3", 2)])
 
@@ -258,7 +233,7 @@ def self_searching_scenario(stability_weight: float = 0.0):
         [("c1", "d1", "a", "Q1", 1), ("c1", "d1", "a", "Q2", 4), ("c1", "d1", "a", "Q3", 2)],
         rules={"stability_weight": stability_weight},
         realised={"fixed_through": "Q1", "commit_lag": 1,
-                  "allocations": rows([("s", "a", "c1", "d1", "Q1", 1)])},
+                  "allocations": allocation_rows([("s", "a", "c1", "d1", "Q1", 1)])},
         previous_plan=[("s", "a", "c1", "d1", "Q1", 1), ("s", "a", "c1", "d1", "Q2", 2),
                        ("g", "a", "c1", "d1", "Q2", 1), ("s", "a", "c1", "d1", "Q3", 2)])
 
@@ -453,7 +428,7 @@ def test_fair_objective_in_a_resolve(formulation):
         [{"id": "A", "waiting_start": 6}, {"id": "B", "weight": 3, "waiting_start": 2}],
         [("c1", "d1", "a", "Q1", 1), ("c1", "d1", "a", "Q2", 3)], periods=("Q1", "Q2"),
         rules={"objective": "fair"},
-        realised={"fixed_through": "Q1", "allocations": rows([("B", "a", "c1", "d1", "Q1", 1)])})
+        realised={"fixed_through": "Q1", "allocations": allocation_rows([("B", "a", "c1", "d1", "Q1", 1)])})
     solution = solve(raw, formulation)
     assert solution.objective == pytest.approx(44.96)
     assert allocation(solution) == {("B", "a", "c1", "d1", "Q1"): 1, ("A", "a", "c1", "d1", "Q2"): 3}
@@ -697,7 +672,7 @@ def random_midyear(seed: int) -> dict:
         rules={"quota_weight": rng.choice([0, 0.5]), "stability_weight": rng.choice([0, 0.1, 0.5]),
                "objective": "fair" if rng.random() < 0.25 else "weighted"},
         realised={"fixed_through": "Q1", "commit_lag": lag,
-                  "allocations": rows(random_rows(lambda p: p == "Q1", eligible_only=rng.random() < 0.7))},
+                  "allocations": allocation_rows(random_rows(lambda p: p == "Q1", eligible_only=rng.random() < 0.7))},
         previous_plan=random_rows(lambda p: True, eligible_only=True))
     return raw
 

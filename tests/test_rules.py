@@ -11,40 +11,17 @@ import pytest
 
 from quota_opt import SolveOptions, Status, parse_scenario, solve_scenario
 
+try:
+    from .builders import scenario_dict
+except ImportError:  # tests/ on sys.path rather than a package
+    from builders import scenario_dict
+
 # ----------------------------------------------------------------------------- helpers
 
 
-def make_scenario(groups, supply, *, periods=("Q1",), types=("a",), corporations=("c1",),
-                  districts=("d1",), main_groups=("m1",), rules=None, realised=None, **top):
-    """A scenario dict. `groups`: dicts with at least `id`; inflow defaults to zeros,
-    main_group to the first main group, eligible_types to ['a'].
-    `supply`: tuples (corporation, district, dwelling_type, period, dwellings)."""
-    full_groups = []
-    for g in groups:
-        g = dict(g)
-        g.setdefault("main_group", main_groups[0])
-        g.setdefault("eligible_types", ["a"])
-        g.setdefault("inflow", [0] * len(periods))
-        full_groups.append(g)
-    raw = {
-        "schema_version": 1,
-        "name": "rule test",
-        "periods": list(periods),
-        "months_per_period": 3,
-        "target_months": 3,
-        "dwelling_types": [{"id": t} for t in types],
-        "main_groups": [{"id": m} for m in main_groups],
-        "corporations": [{"id": c} for c in corporations],
-        "districts": [{"id": d} for d in districts],
-        "groups": full_groups,
-        "supply": [dict(zip(("corporation", "district", "dwelling_type", "period", "dwellings"), row))
-                   for row in supply],
-        "rules": {"quota_weight": 0, "housing_reward": 0.01, **(rules or {})},
-    }
-    if realised is not None:
-        raw["realised"] = realised
-    raw.update(top)
-    return raw
+def make_scenario(groups, supply, *, periods=("Q1",), **fields):
+    """builders.scenario_dict over one quarter, named 'rule test'."""
+    return scenario_dict(groups, supply, periods=periods, name="rule test", **fields)
 
 
 def solve(raw):
