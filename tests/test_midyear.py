@@ -26,11 +26,11 @@ from quota_opt.results import allocation_dict
 try:
     from .builders import allocation_rows, scenario_dict
     from .checker import Instance
-    from .oracle import brute_force
+    from .oracle import _splits, brute_force
 except ImportError:  # tests/ on sys.path rather than a package
     from builders import allocation_rows, scenario_dict
     from checker import Instance
-    from oracle import brute_force
+    from oracle import _splits, brute_force
 
 FORMULATIONS = ["aggregated", "reference"]
 
@@ -538,15 +538,6 @@ def test_every_extension_problem_is_reported_at_once(tmp_path, capsys):
 # stability term (weight * sum over contingents (g, c, t, p) after the lag of
 # |sum_d x - sum_d previous|). The fair objective: least largest overdue share
 # (sum_p O / sum_p Due over groups with sum_p Due > 0), then the least weighted objective.
-
-
-def _splits(total: int, parts: int):
-    if parts == 0:
-        yield ()
-        return
-    for first in range(total + 1):
-        for rest in _splits(total - first, parts - 1):
-            yield (first, *rest)
 
 
 def brute_force_extended(raw: dict):
