@@ -48,17 +48,9 @@ def load_allocation(m: pyo.ConcreteModel, allocation: dict[AllocationKey, int]) 
         m.overdue[key].set_value(0)
         m.overdue[key].set_value(max(0.0, pyo.value(con.lower) - pyo.value(con.body)))
     for g, con in m.quota_deviation_definition.items():
-        m.quota_excess[g].set_value(0)
-        m.quota_shortfall[g].set_value(0)
-        housed = pyo.value(con.body)
-        m.quota_excess[g].set_value(max(0.0, housed - pyo.value(con.lower)))
-        m.quota_shortfall[g].set_value(max(0.0, pyo.value(con.lower) - housed))
+        _split_deviation(con, m.quota_excess[g], m.quota_shortfall[g])
     for key, con in m.contingent_change_definition.items():
-        m.change_up[key].set_value(0)
-        m.change_down[key].set_value(0)
-        contingent = pyo.value(con.body)
-        m.change_up[key].set_value(max(0.0, contingent - pyo.value(con.lower)))
-        m.change_down[key].set_value(max(0.0, pyo.value(con.lower) - contingent))
+        _split_deviation(con, m.change_up[key], m.change_down[key])
     if hasattr(m, "largest_overdue_share"):
         shares = [0.0]
         for g, con in m.overdue_share_limit.items():  # body = sum O - s * sum Due
@@ -72,6 +64,16 @@ def load_allocation(m: pyo.ConcreteModel, allocation: dict[AllocationKey, int]) 
         # y may be held at 1 by its bound (realised dwellings from c); the row decides here
         m.uses_corporation[key].set_value(0, skip_validation=True)
         m.uses_corporation[key].set_value(1 if pyo.value(con.body) > 0.5 else 0, skip_validation=True)
+
+
+def _split_deviation(con, up, down) -> None:
+    """For a row `body - up + down = lower` (up, down >= 0): the least up and down, i.e.
+    up = (body - lower)^+, down = (lower - body)^+, with body read at up = down = 0."""
+    up.set_value(0)
+    down.set_value(0)
+    body, target = pyo.value(con.body), pyo.value(con.lower)
+    up.set_value(max(0.0, body - target))
+    down.set_value(max(0.0, target - body))
 
 
 def _solve_definitions(m, constraint, variables) -> None:
