@@ -7,7 +7,6 @@ tests/conftest.py points QUOTA_OPT_DB at a store of the test session (QUOTA_OPT_
 'pytest'); other tests save runs there too, so these tests find their runs by the ids the
 session runs carry. The demo's optimum with gap 0 is 5246 (README, tests/test_app_midyear.py)."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,35 +16,13 @@ from quota_opt import Status, load_scenario
 from quota_opt.app_runs import RunKind
 from quota_opt.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-DEMO = ROOT / "data" / "amsterdam-2020.yaml"
-TINY = ROOT / "tests" / "scenarios" / "tiny.yaml"
-REALISED_Q2 = ROOT / "data" / "amsterdam-2020-realised-q2.csv"
-TIMEOUT = 60
+try:
+    from .apptest_helpers import COMPARE, DEMO, EXPORT, HISTORY, MIDYEAR, REALISED_Q2, SCENARIO, SOLVE, TINY, metric, page, rerun, start, table_with
+except ImportError:  # tests/ on sys.path rather than a package
+    from apptest_helpers import COMPARE, DEMO, EXPORT, HISTORY, MIDYEAR, REALISED_Q2, SCENARIO, SOLVE, TINY, metric, page, rerun, start, table_with
+
 DEMO_OPTIMUM = 5246.0
 KEYS = ["group", "dwelling_type", "corporation", "district", "period"]
-
-SCENARIO, SOLVE, MIDYEAR, COMPARE, EXPORT, HISTORY = (
-    "app_pages/scenario.py", "app_pages/solve_results.py", "app_pages/midyear.py", "app_pages/compare.py",
-    "app_pages/export.py", "app_pages/history.py")
-
-
-def start(monkeypatch, scenario: Path = DEMO) -> AppTest:
-    monkeypatch.setenv("QUOTA_OPT_SCENARIO", str(scenario))
-    return rerun(AppTest.from_file(APP, default_timeout=TIMEOUT))
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def page(at: AppTest, path: str) -> AppTest:
-    at.switch_page(path)
-    return rerun(at)
-
 
 def solve_exactly(at: AppTest) -> AppTest:
     page(at, SOLVE)
@@ -57,18 +34,6 @@ def solve_exactly(at: AppTest) -> AppTest:
 def click(at: AppTest, key: str) -> AppTest:
     at.button(key=key).click()
     return rerun(at)
-
-
-def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    for frame in at.dataframe:
-        if set(columns) <= set(frame.value.columns):
-            return frame.value
-    raise AssertionError(f"no table with the columns {columns}: {[list(f.value.columns) for f in at.dataframe]}")
-
-
-def metric(at: AppTest, label: str) -> str:
-    [value] = [m.value for m in at.metric if m.label == label]
-    return value
 
 
 def cells(allocation: pd.DataFrame) -> pd.Series:

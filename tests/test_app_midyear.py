@@ -26,12 +26,11 @@ from quota_opt.explain import explain
 from quota_opt.midyear import ALLOCATION_COLUMNS
 from quota_opt.midyear import resolve_scenario as resolve_from_files
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-DEMO = ROOT / "data" / "amsterdam-2020.yaml"
-REALISED_Q2 = ROOT / "data" / "amsterdam-2020-realised-q2.csv"
-TINY = ROOT / "tests" / "scenarios" / "tiny.yaml"
-TIMEOUT = 60
+try:
+    from .apptest_helpers import DEMO, MIDYEAR, REALISED_Q2, SOLVE, TINY, metric, page, rerun, start, table_with
+except ImportError:  # tests/ on sys.path rather than a package
+    from apptest_helpers import DEMO, MIDYEAR, REALISED_Q2, SOLVE, TINY, metric, page, rerun, start, table_with
+
 EXACT = SolveOptions(mip_gap=0, time_limit=60)
 
 # tests/test_resolve_cli.py's realised Q1: adults 6 studios (the plan has 8), families 4 family
@@ -41,29 +40,10 @@ TINY_REALISED = [dict(zip(ALLOCATION_COLUMNS, r)) for r in [
     ["adults", "studio", "c2", "d1", "Q1", 2], ["families", "studio", "c2", "d2", "Q1", 1],
     ["families", "family", "c1", "d1", "Q1", 2], ["families", "family", "c2", "d2", "Q1", 2]]]
 
-SOLVE, MIDYEAR = "app_pages/solve_results.py", "app_pages/midyear.py"
 MOVED = "Woningen verschoven"
 
 
 # ------------------------------------------------------------------------ helpers
-
-
-def start(monkeypatch, scenario: Path = DEMO) -> AppTest:
-    monkeypatch.setenv("QUOTA_OPT_SCENARIO", str(scenario))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def page(at: AppTest, path: str) -> AppTest:
-    at.switch_page(path)
-    return rerun(at)
 
 
 def solve_exactly(at: AppTest) -> AppTest:
@@ -87,19 +67,6 @@ def resolve(at: AppTest, commit_lag: int) -> AppTest:
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     at.file_uploader(key="midyear_realised_upload").set_value((name, content, "text/csv"))
     return rerun(at)
-
-
-def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    """The first table on the page with all of `columns`."""
-    for frame in at.dataframe:
-        if set(columns) <= set(frame.value.columns):
-            return frame.value
-    raise AssertionError(f"no table with the columns {columns}: {[list(f.value.columns) for f in at.dataframe]}")
-
-
-def metric(at: AppTest, label: str) -> str:
-    [value] = [m.value for m in at.metric if m.label == label]
-    return value
 
 
 def csv_bytes(rows: list[list], header=ALLOCATION_COLUMNS) -> bytes:
